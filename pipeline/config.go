@@ -1,0 +1,39 @@
+package pipeline
+
+import (
+	"time"
+)
+
+// Config is everything one monthly run needs to know. The CLI, the scheduler and backfills fill it.
+type Config struct {
+	// Month is the snapshot month S.
+	Month Month
+	// AsOf is the day skilling is counted on (default: DefaultAsOf(Month)).
+	AsOf time.Time
+	// Input is the folder with one sub-folder per input table.
+	Input string
+	// Out is the output root holding snapshot_month=YYYY-MM folders.
+	Out string
+	// RubricPath is a rubric file to use instead of the embedded default ("" = default).
+	RubricPath string
+	// MaxRejectRate fails the run when a table rejects a larger share of its rows.
+	MaxRejectRate float64
+	// DuckDB resource settings ("" or 0 = sized from the machine).
+	MemoryLimit string
+	Threads     int
+	TempDir     string
+}
+
+// DefaultMaxRejectRate is the contract's default reject-rate limit.
+const DefaultMaxRejectRate = 0.001
+
+// withDefaults fills the fields the caller left empty.
+func (c Config) withDefaults() Config {
+	if c.AsOf.IsZero() {
+		c.AsOf = DefaultAsOf(c.Month)
+	}
+	if c.MaxRejectRate == 0 {
+		c.MaxRejectRate = DefaultMaxRejectRate
+	}
+	return c
+}

@@ -1,0 +1,18 @@
+package pipeline
+
+import "errors"
+
+// Sentinel outcomes that callers (the CLI's exit-code mapping, the scheduler, backfills) branch on.
+var (
+	// ErrBadInput means the input could not be used: a missing required column, an unreadable file,
+	// or a reject rate over the limit. Nothing was published.
+	ErrBadInput = errors.New("bad input")
+	// ErrChecksFailed means a blocking check found offending rows. Nothing was published.
+	ErrChecksFailed = errors.New("blocking check failed")
+	// ErrLocked means another run holds the output directory.
+	ErrLocked = errors.New("output locked by another run")
+	// ErrCanceled means the run was stopped by a signal or its context. Nothing was published.
+	ErrCanceled = errors.New("run canceled")
+	// ErrSourceNotReady means the source data for the month has not landed by the deadline.
+	ErrSourceNotReady = errors.New("source data not ready")
+)
