@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strings"
+	"syscall"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
@@ -44,8 +46,12 @@ func Open(ctx context.Context, path string, s Settings, log *zap.Logger) (*DB, e
 		"SET TimeZone = 'UTC'",
 		"SET preserve_insertion_order = false",
 	}
-	if s.MemoryLimit != "" {
-		boot = append(boot, "SET memory_limit = "+sqlfiles.QuoteLiteral(s.MemoryLimit))
+	mem := s.MemoryLimit
+	if mem == "" {
+		mem = DefaultMemoryLimit()
+	}
+	if mem != "" {
+		boot = append(boot, "SET memory_limit = "+sqlfiles.QuoteLiteral(mem))
 	}
 	if s.TempDir != "" {
 		if err := os.MkdirAll(s.TempDir, 0o755); err != nil {
@@ -78,12 +84,12 @@ func (d *DB) SQL() *sql.DB { return d.sql }
 // Exec runs a statement text (possibly several, separated by lines holding only ";") and logs its duration.
 func (d *DB) Exec(ctx context.Context, label, text string, args ...any) error {
 	start := time.Now()
-	for _, st := range sqlfiles.Statements(text) {
+	for i, st := range sqlfiles.Statements(text) {
 		if _, err := d.sql.ExecContext(ctx, st, args...); err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", label, ctx.Err())
 			}
-			return fmt.Errorf("%s: %w", label, err)
+			return fmt.Errorf("%s, statement %d (%s): %w", label, i+1, summary(st), err)
 		}
 	}
 	d.log.Debug("sql", zap.String("statement", label), zap.Duration("duration", time.Since(start)))
@@ -102,4 +108,28 @@ func (d *DB) Count(ctx context.Context, query string, args ...any) (int64, error
 		return 0, err
 	}
 	return n, nil
+}
+
+// DefaultMemoryLimit is 60% of the machine's memory (DuckDB's own default of 80% leaves too little
+// for the Go process and the page cache on a small machine); "" when it cannot be read.
+func DefaultMemoryLimit() string {
+	var info syscall.Sysinfo_t
+	if err := syscall.Sysinfo(&info); err != nil {
+		return ""
+	}
+	total := uint64(info.Totalram) * uint64(info.Unit)
+	return fmt.Sprintf("%dMB", total*6/10/(1<<20))
+}
+
+// summary is the first line of a statement that is not a comment, for error messages.
+func summary(st string) string {
+	for _, line := range strings.Split(st, "\n") {
+		if l := strings.TrimSpace(line); l != "" && !strings.HasPrefix(l, "--") {
+			if len(l) > 80 {
+				l = l[:80] + "..."
+			}
+			return l
+		}
+	}
+	return ""
 }

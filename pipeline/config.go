@@ -22,6 +22,25 @@ type Config struct {
 	MemoryLimit string
 	Threads     int
 	TempDir     string
+	// WaitForLock waits for another run holding Out instead of failing with ErrLocked.
+	WaitForLock bool
+	// AcceptDrift publishes even when the drift guard finds a large move against the previous month.
+	AcceptDrift bool
+	// MaxDrift is the share a source table's rows or the qualified count may move against the
+	// previous published month before the drift guard stops the run (0 = DefaultMaxDrift).
+	MaxDrift float64
+	// Kind is the ledger kind of the run: run (default), backfill or skilling.
+	Kind string
+}
+
+// DefaultMaxDrift is the drift guard's default limit: a 50% move.
+const DefaultMaxDrift = 0.5
+
+func (c Config) kind() string {
+	if c.Kind == "" {
+		return KindRun
+	}
+	return c.Kind
 }
 
 // DefaultMaxRejectRate is the contract's default reject-rate limit.
@@ -31,6 +50,9 @@ const DefaultMaxRejectRate = 0.001
 func (c Config) withDefaults() Config {
 	if c.AsOf.IsZero() {
 		c.AsOf = DefaultAsOf(c.Month)
+	}
+	if c.MaxDrift == 0 {
+		c.MaxDrift = DefaultMaxDrift
 	}
 	if c.MaxRejectRate == 0 {
 		c.MaxRejectRate = DefaultMaxRejectRate

@@ -2,7 +2,11 @@ package pipeline
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -40,9 +44,113 @@ func NewRunner(stages []Stage, log *zap.Logger) *Runner {
 	return &Runner{stages: stages, log: log}
 }
 
-// RunMonth computes snapshot month cfg.Month and publishes it under cfg.Out.
-func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (*Result, error) {
-	return nil, fmt.Errorf("not implemented")
+// RunMonth computes snapshot month cfg.Month and publishes it under cfg.Out: it takes the output
+// lock, builds the month in a staging folder, runs the stages and checks, writes the manifest last
+// and swaps the folder into place. On any error or cancellation nothing is published and the
+// previously published month stays as it was.
+func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (res *Result, err error) {
+	cfg = cfg.withDefaults()
+	started := time.Now().UTC()
+	runID := NewRunID(started)
+	log := rn.log.With(zap.String("run_id", runID), zap.String("month", cfg.Month.String()))
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", cfg.Out, err)
+	}
+	lock, err := AcquireLock(ctx, cfg.Out, LockHolder{PID: os.Getpid(), RunID: runID, Started: started, Host: hostname()}, cfg.WaitForLock, log)
+	if err != nil {
+		return nil, err
+	}
+	defer lock.Release()
+	if removed, err := CleanStale(cfg.Out, log); err != nil {
+		log.Warn("could not remove leftover staging folders", zap.Error(err))
+	} else if len(removed) > 0 {
+		log.Info("removed leftovers of an earlier run", zap.Strings("paths", removed))
+	}
+	ledger := OpenLedger(cfg.Out)
+	rec := Record{RunID: runID, Month: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"), Kind: cfg.kind(),
+		Status: StatusRunning, Started: started}
+	if err := ledger.Append(rec); err != nil {
+		return nil, fmt.Errorf("run ledger: %w", err)
+	}
+	defer func() {
+		rec.Finished = time.Now().UTC()
+		rec.DurationSeconds = rec.Finished.Sub(started).Seconds()
+		switch {
+		case err == nil:
+			rec.Status, rec.Snapshot = StatusPublished, res.Snapshot
+		case ctx.Err() != nil:
+			rec.Status, rec.Reason = StatusCanceled, ctx.Err().Error()
+			err = fmt.Errorf("%w: %w", ErrCanceled, err)
+		default:
+			rec.Status, rec.Reason = StatusFailed, err.Error()
+		}
+		if lerr := ledger.Append(rec); lerr != nil {
+			log.Error("run ledger", zap.Error(lerr))
+		}
+	}()
+	log.Info("run started", zap.String("as_of", cfg.AsOf.Format("2006-01-02")), zap.String("input", cfg.Input), zap.String("out", cfg.Out))
+
+	rb, err := rubric.Load(cfg.RubricPath)
+	if err != nil {
+		return nil, err
+	}
+	staging, err := NewStaging(cfg.Out, cfg.Month, runID)
+	if err != nil {
+		return nil, err
+	}
+	published := false
+	defer func() {
+		if !published {
+			if derr := staging.Discard(); derr != nil {
+				log.Error("remove staging folder", zap.Error(derr))
+			}
+		}
+	}()
+	tempDir := cfg.TempDir
+	if tempDir == "" {
+		// Spill beside the output, under a folder the analyst glob never matches.
+		tempDir = filepath.Join(cfg.Out, "_tmp", runID)
+		defer os.RemoveAll(tempDir)
+	}
+	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads, TempDir: tempDir}, log)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	run := &Run{ID: runID, Config: cfg, Window: HistoryWindow(cfg.Month), DB: db, Rubric: rb, Staging: staging.Dir(), Log: log}
+	for _, st := range rn.stages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if err := st.Run(ctx, run); err != nil {
+			return nil, fmt.Errorf("%s: %w", st.Name(), err)
+		}
+	}
+	finished := time.Now().UTC()
+	m := Manifest{
+		RunID: runID, SnapshotMonth: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"),
+		RubricID: rb.ID, RubricSHA256: rb.Hash, CodeVersion: CodeVersion(), Started: started, Finished: finished,
+		Inputs: run.Tables, History: run.History, Outputs: run.Outputs, Warnings: run.Warnings, Checks: run.Checks,
+	}
+	if err := WriteManifest(staging.Dir(), m); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := staging.Publish(); err != nil {
+		return nil, err
+	}
+	published = true
+	log.Info("snapshot published", zap.String("path", staging.Target()), zap.Duration("duration", time.Since(started)))
+	return &Result{RunID: runID, Month: cfg.Month, Snapshot: staging.Target(), Started: started, Finished: time.Now().UTC()}, nil
+}
+
+// NewRunID returns a run id that sorts by start time: 20261125T201500Z-1a2b3c.
+func NewRunID(t time.Time) string {
+	var b [3]byte
+	_, _ = rand.Read(b[:])
+	return t.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b[:])
 }
 
 // Run is the state of one monthly run that stages share.
@@ -67,6 +175,10 @@ type Run struct {
 	Outputs []OutputFile
 	// Warnings collects what the manifest should tell a reader.
 	Warnings []string
+	// History lists the usage months found and missing in the window.
+	History ManifestHistory
+	// Checks holds the outcome of the blocking checks.
+	Checks []CheckResult
 }
 
 // TableStats is the row accounting of one input table.

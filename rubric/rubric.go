@@ -120,8 +120,11 @@ type Area struct {
 	// TrackSelection: azure_classification, business_applications_classification, best_total.
 	TrackSelection string `yaml:"track_selection"`
 	// Classification holds the parameters of an automatic track classification.
-	Classification *Classification   `yaml:"classification"`
-	Tracks         map[string]*Track `yaml:"tracks"`
+	Classification *Classification `yaml:"classification"`
+	// AssociationGroups maps a workload association group (Business Applications) to the
+	// association types that attribute its customer-success usage.
+	AssociationGroups map[string][]string `yaml:"association_groups"`
+	Tracks            map[string]*Track   `yaml:"tracks"`
 }
 
 // Track is one scoring track (enterprise or smb) of an area.

@@ -117,6 +117,19 @@ func (r *Rubric) Validate() error {
 				bad(ap+".classification", "needs revenue_floor_usd and min_pairs")
 			}
 		}
+		for g, types := range a.AssociationGroups {
+			if !slices.Contains(assocGroups, g) {
+				bad(ap+".association_groups."+g, "unknown group (known: %v)", assocGroups)
+			}
+			checkAssoc(ap+".association_groups."+g, types)
+		}
+		if a.Family == "business_applications" {
+			for _, g := range assocGroups {
+				if len(a.AssociationGroups[g]) == 0 {
+					bad(ap+".association_groups."+g, "missing")
+				}
+			}
+		}
 		for tn := range a.Tracks {
 			if tn != TrackEnterprise && tn != TrackSMB {
 				bad(ap+".tracks."+tn, "unknown track (known: enterprise, smb)")

@@ -38,7 +38,10 @@ type env struct {
 // commands lists the subcommands by name. Each lives in its own file.
 func commands(e env) map[string]command {
 	return map[string]command{
-		"run": &runCommand{env: e},
+		"run":      &runCommand{env: e},
+		"schedule": &scheduleCommand{env: e},
+		"runs":     &runsCommand{env: e},
+		"status":   &statusCommand{env: e},
 	}
 }
 

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/capscore/capscore/pipeline"
+)
+
+// runsCommand is `refresh runs`: list the runs recorded in the ledger.
+type runsCommand struct{ env }
+
+// Run parses the flags and prints one line per run (its latest ledger record), oldest first.
+func (c *runsCommand) Run(ctx context.Context, args []string) error {
+	flags := flag.NewFlagSet("runs", flag.ContinueOnError)
+	flags.SetOutput(c.stderr)
+	out := flags.String("out", "", "output `DIR` holding the snapshot folders and _runs/ledger.jsonl (required)")
+	month := flags.String("month", "", "only runs of snapshot month `YYYY-MM`")
+	asJSON := flags.Bool("json", false, "print the records as a JSON array")
+	flags.Usage = func() {
+		fmt.Fprintf(c.stderr, "usage: refresh runs --out DIR [--month YYYY-MM] [--json]\n\nLists the runs in the ledger, oldest first, each with its latest status.\n\n")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if flags.NArg() > 0 {
+		return usagef("unexpected argument %q", flags.Arg(0))
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	if *month != "" {
+		if _, err := pipeline.ParseMonth(*month); err != nil {
+			return usagef("--month: %v", err)
+		}
+	}
+
+	recs, err := pipeline.OpenLedger(*out).Records()
+	if err != nil {
+		return err
+	}
+	runs := ledgerRuns(recs, *month)
+
+	if *asJSON {
+		if runs == nil {
+			runs = []pipeline.Record{}
+		}
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(runs)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "STARTED\tRUN_ID\tMONTH\tKIND\tSTATUS\tDURATION\tREASON")
+	for _, r := range runs {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", fmtLedgerTime(r.Started), r.RunID, r.Month, r.Kind, r.Status,
+			fmtLedgerDuration(r.DurationSeconds), r.Reason)
+	}
+	return tw.Flush()
+}
+
+// ledgerRuns returns the latest record of each run id, of month (all months when ""), ordered by
+// start time and then by first appearance in the ledger, so the newest run is last.
+func ledgerRuns(recs []pipeline.Record, month string) []pipeline.Record {
+	first := map[string]int{}
+	latest := pipeline.LatestByRun(recs)
+	var runs []pipeline.Record
+	for i, r := range recs {
+		if _, seen := first[r.RunID]; seen {
+			continue
+		}
+		first[r.RunID] = i
+		if l := latest[r.RunID]; month == "" || l.Month == month {
+			runs = append(runs, l)
+		}
+	}
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].Started.Before(runs[j].Started) })
+	return runs
+}
+
+// fmtLedgerTime formats a ledger time in UTC to the second, "-" when unset.
+func fmtLedgerTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// fmtLedgerDuration formats seconds as a Go duration rounded to the second, "-" when unset.
+func fmtLedgerDuration(s float64) string {
+	if s <= 0 {
+		return "-"
+	}
+	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}

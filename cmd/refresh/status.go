@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/capscore/capscore/pipeline"
+)
+
+// statusCommand is `refresh status`: show what each published month was made by.
+type statusCommand struct{ env }
+
+// monthStatus is one published month as `refresh status` shows it.
+type monthStatus struct {
+	Month          string    `json:"month"`
+	RunID          string    `json:"run_id"`
+	AsOf           string    `json:"as_of"`
+	RubricID       string    `json:"rubric_id"`
+	PublishedAt    time.Time `json:"published_at,omitzero"`
+	AreaScoresRows *int64    `json:"area_scores_rows"`
+	Note           string    `json:"note,omitempty"`
+}
+
+// Run parses the flags and prints one line per month folder under --out, from its _manifest.json and
+// the ledger.
+func (c *statusCommand) Run(ctx context.Context, args []string) error {
+	flags := flag.NewFlagSet("status", flag.ContinueOnError)
+	flags.SetOutput(c.stderr)
+	out := flags.String("out", "", "output `DIR` holding the snapshot folders (required)")
+	asJSON := flags.Bool("json", false, "print the months as a JSON array")
+	flags.Usage = func() {
+		fmt.Fprintf(c.stderr, "usage: refresh status --out DIR [--json]\n\nShows each published month: the run that made it, as-of date, rubric, when it was published and\nhow many area_scores rows it has.\n\n")
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	if flags.NArg() > 0 {
+		return usagef("unexpected argument %q", flags.Arg(0))
+	}
+	if *out == "" {
+		return usagef("--out is required")
+	}
+	if st, err := os.Stat(*out); err != nil {
+		return fmt.Errorf("status %s: %w", *out, err)
+	} else if !st.IsDir() {
+		return usagef("--out %s is not a directory", *out)
+	}
+
+	recs, err := pipeline.OpenLedger(*out).Records()
+	if err != nil {
+		fmt.Fprintf(c.stderr, "refresh status: warning: %v; showing manifests only\n", err)
+	}
+	months, err := snapshotStatus(*out, pipeline.PublishedByMonth(recs))
+	if err != nil {
+		return err
+	}
+
+	if *asJSON {
+		if months == nil {
+			months = []monthStatus{}
+		}
+		enc := json.NewEncoder(c.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(months)
+	}
+	if len(months) == 0 {
+		fmt.Fprintf(c.stdout, "no published months in %s\n", *out)
+		return nil
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MONTH\tRUN_ID\tAS_OF\tRUBRIC_ID\tPUBLISHED_AT\tAREA_SCORES_ROWS\tNOTE")
+	for _, m := range months {
+		rows := "-"
+		if m.AreaScoresRows != nil {
+			rows = strconv.FormatInt(*m.AreaScoresRows, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Month, orDash(m.RunID), orDash(m.AsOf), orDash(m.RubricID),
+			fmtLedgerTime(m.PublishedAt), rows, m.Note)
+	}
+	return tw.Flush()
+}
+
+// snapshotStatus describes every snapshot_month=* folder under out, oldest month first, plus the
+// months the ledger says were published but whose folder is gone.
+func snapshotStatus(out string, published map[string]pipeline.Record) ([]monthStatus, error) {
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return nil, fmt.Errorf("status %s: %w", out, err)
+	}
+	var months []monthStatus
+	seen := map[string]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(name, pipeline.SnapshotPrefix) {
+			continue
+		}
+		ms := monthStatus{Month: strings.TrimPrefix(name, pipeline.SnapshotPrefix)}
+		seen[ms.Month] = true
+		led, inLedger := published[ms.Month]
+
+		m, err := pipeline.ReadManifest(filepath.Join(out, name))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			ms.Note = "no manifest"
+		case err != nil:
+			ms.Note = "unreadable manifest: " + err.Error()
+		default:
+			ms.RunID, ms.AsOf, ms.RubricID, ms.PublishedAt = m.RunID, m.AsOf, m.RubricID, m.Finished
+			if o, ok := m.Output("area_scores"); ok {
+				rows := o.Rows
+				ms.AreaScoresRows = &rows
+			}
+		}
+		switch {
+		case inLedger && (ms.RunID == "" || led.RunID == ms.RunID):
+			if ms.RunID == "" {
+				ms.RunID, ms.AsOf = led.RunID, led.AsOf
+			}
+			if !led.Finished.IsZero() {
+				ms.PublishedAt = led.Finished
+			}
+		case inLedger:
+			ms.Note = joinNote(ms.Note, fmt.Sprintf("ledger says run %s published it last", led.RunID))
+		case ms.RunID != "":
+			ms.Note = joinNote(ms.Note, "not in ledger")
+		}
+		months = append(months, ms)
+	}
+	for month, led := range published {
+		if !seen[month] {
+			months = append(months, monthStatus{Month: month, RunID: led.RunID, AsOf: led.AsOf,
+				PublishedAt: led.Finished, Note: "published in ledger, folder missing"})
+		}
+	}
+	sort.Slice(months, func(i, j int) bool { return months[i].Month < months[j].Month })
+	return months, nil
+}
+
+// joinNote appends b to note a.
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+// orDash shows an empty value as "-".
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,173 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// ManifestFile is the manifest's name inside a snapshot folder.
+const ManifestFile = "_manifest.json"
+
+// Manifest tells a reader of a snapshot folder how it was made: which run, rubric, code and inputs,
+// what history was found, what was written, and what the checks said.
+type Manifest struct {
+	// RunID is the run that made the snapshot.
+	RunID string `json:"run_id"`
+	// SnapshotMonth is the month, YYYY-MM.
+	SnapshotMonth string `json:"snapshot_month"`
+	// AsOf is the skilling as-of date, YYYY-MM-DD.
+	AsOf string `json:"as_of"`
+	// RubricID names the rubric scored with.
+	RubricID string `json:"rubric_id"`
+	// RubricSHA256 is the hex SHA-256 of the rubric file's bytes.
+	RubricSHA256 string `json:"rubric_sha256"`
+	// CodeVersion is CodeVersion() of the binary that ran.
+	CodeVersion string `json:"code_version"`
+	// Started is when the run started.
+	Started time.Time `json:"started"`
+	// Finished is when the snapshot was complete, just before publication.
+	Finished time.Time `json:"finished"`
+	// Inputs is the row accounting of each input table.
+	Inputs []TableStats `json:"inputs"`
+	// History says which months of the history window had usage data.
+	History ManifestHistory `json:"history"`
+	// Outputs lists the files in the snapshot folder.
+	Outputs []OutputFile `json:"outputs"`
+	// Warnings are what a reader of the snapshot should know.
+	Warnings []string `json:"warnings"`
+	// Checks are the outcomes of the checks run on the snapshot.
+	Checks []CheckResult `json:"checks"`
+}
+
+// ManifestHistory lists which usage months of the history window were found in the input.
+type ManifestHistory struct {
+	// MonthsFound are the months with data, YYYY-MM.
+	MonthsFound []string `json:"months_found"`
+	// MonthsMissing are the months without data, YYYY-MM.
+	MonthsMissing []string `json:"months_missing"`
+}
+
+// CheckResult is the outcome of one check.
+type CheckResult struct {
+	// Name identifies the check.
+	Name string `json:"name"`
+	// Passed is true when no row broke the check.
+	Passed bool `json:"passed"`
+	// Offending counts the rows that broke it.
+	Offending int64 `json:"offending"`
+}
+
+// Output returns the output file with this name, with or without its extension
+// (Output("area_scores") finds "area_scores.parquet").
+func (m Manifest) Output(name string) (OutputFile, bool) {
+	for _, o := range m.Outputs {
+		if o.Name == name || strings.TrimSuffix(o.Name, filepath.Ext(o.Name)) == name {
+			return o, true
+		}
+	}
+	return OutputFile{}, false
+}
+
+// WriteManifest writes m as dir/_manifest.json: to _manifest.json.tmp first, fsynced, then renamed
+// into place, so a reader never sees a half-written manifest.
+func WriteManifest(dir string, m Manifest) error {
+	// Empty lists as [] rather than null, for readers.
+	m.Inputs = append([]TableStats{}, m.Inputs...) // a copy: Files is filled in below
+	m.Outputs = nonNil(m.Outputs)
+	m.Warnings = nonNil(m.Warnings)
+	m.Checks = nonNil(m.Checks)
+	m.History.MonthsFound = nonNil(m.History.MonthsFound)
+	m.History.MonthsMissing = nonNil(m.History.MonthsMissing)
+	for i := range m.Inputs {
+		m.Inputs[i].Files = nonNil(m.Inputs[i].Files)
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write manifest %s: %w", dir, err)
+	}
+	b = append(b, '\n')
+
+	path := filepath.Join(dir, ManifestFile)
+	tmp := path + ".tmp"
+	if err := writeFileSync(tmp, b); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write manifest %s: %w", dir, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write manifest %s: %w", dir, err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("write manifest %s: %w", dir, err)
+	}
+	return nil
+}
+
+// writeFileSync writes b to a new or truncated file and fsyncs it before closing.
+func writeFileSync(path string, b []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(b)
+	if err == nil {
+		err = f.Sync()
+	}
+	return errors.Join(err, f.Close())
+}
+
+// nonNil returns s, or an empty slice when s is nil.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// ReadManifest reads dir/_manifest.json.
+func ReadManifest(dir string) (Manifest, error) {
+	var m Manifest
+	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if err != nil {
+		return m, fmt.Errorf("read manifest %s: %w", dir, err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return m, fmt.Errorf("read manifest %s: %w", dir, err)
+	}
+	return m, nil
+}
+
+// CodeVersion identifies the running binary from its build info: the module version, then
+// vcs.revision=… and vcs.modified=… when the build recorded them, e.g.
+// "v1.2.0 vcs.revision=4f2a… vcs.modified=false". Without a version it starts with "devel"; without
+// build info it is "devel".
+func CodeVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	return codeVersion(info, ok)
+}
+
+// codeVersion is CodeVersion over given build info.
+func codeVersion(info *debug.BuildInfo, ok bool) string {
+	if !ok || info == nil {
+		return "devel"
+	}
+	v := info.Main.Version
+	if v == "" || v == "(devel)" {
+		v = "devel"
+	}
+	parts := []string{v}
+	for _, key := range []string{"vcs.revision", "vcs.modified"} {
+		for _, s := range info.Settings {
+			if s.Key == key && s.Value != "" {
+				parts = append(parts, key+"="+s.Value)
+			}
+		}
+	}
+	return strings.Join(parts, " ")
+}

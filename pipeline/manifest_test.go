@@ -1,0 +1,118 @@
+package pipeline
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime/debug"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestManifest_RoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+	m := Manifest{
+		RunID:         "r1",
+		SnapshotMonth: "2026-10",
+		AsOf:          "2026-11-20",
+		RubricID:      "ms-pcs-2026-05",
+		RubricSHA256:  strings.Repeat("ab", 32),
+		CodeVersion:   CodeVersion(),
+		Started:       t0,
+		Finished:      t0.Add(90 * time.Second),
+		Inputs: []TableStats{{
+			Table:    "partners",
+			Files:    []InputFile{{Path: "partners/a.csv", Bytes: 10, SHA256: "00", Rows: 3}},
+			Read:     3,
+			Accepted: 2,
+			Rejected: 1,
+		}},
+		History:  ManifestHistory{MonthsFound: []string{"2026-09", "2026-10"}, MonthsMissing: []string{"2024-11"}},
+		Outputs:  []OutputFile{{Name: "area_scores.parquet", Rows: 600, Bytes: 4096}},
+		Warnings: []string{"usage for 2024-11 missing"},
+		Checks:   []CheckResult{{Name: "one_row_per_partner_area", Passed: true}, {Name: "points_in_range", Offending: 2}},
+	}
+	if err := WriteManifest(dir, m); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, ManifestFile+".tmp")); !os.IsNotExist(err) {
+		t.Errorf("tmp file left behind: %v", err)
+	}
+	got, err := ReadManifest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, m) {
+		t.Errorf("round trip:\n got %+v\nwant %+v", got, m)
+	}
+	if o, ok := got.Output("area_scores"); !ok || o.Rows != 600 {
+		t.Errorf("Output(area_scores) = %v, %v", o, ok)
+	}
+
+	// The field names are the contract.
+	b, _ := os.ReadFile(filepath.Join(dir, ManifestFile))
+	var raw map[string]any
+	if err := json.Unmarshal(b, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"run_id", "snapshot_month", "as_of", "rubric_id", "rubric_sha256", "code_version",
+		"started", "finished", "inputs", "history", "outputs", "warnings", "checks"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("manifest lacks %q", k)
+		}
+	}
+	if h := raw["history"].(map[string]any); h["months_found"] == nil || h["months_missing"] == nil {
+		t.Errorf("history = %v", h)
+	}
+}
+
+func TestWriteManifest_EmptyListsAreArrays(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteManifest(dir, Manifest{RunID: "r1"}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, ManifestFile))
+	if strings.Contains(string(b), "null") {
+		t.Errorf("empty lists written as null:\n%s", b)
+	}
+}
+
+func TestReadManifest_Missing(t *testing.T) {
+	if _, err := ReadManifest(t.TempDir()); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("err = %v, want not-exist", err)
+	}
+}
+
+func TestCodeVersion(t *testing.T) {
+	tests := []struct {
+		name string
+		info *debug.BuildInfo
+		ok   bool
+		want string
+	}{
+		{"no build info", nil, false, "devel"},
+		{"devel, no vcs", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "devel"},
+		{"version only", &debug.BuildInfo{Main: debug.Module{Version: "v1.2.0"}}, true, "v1.2.0"},
+		{"version and vcs", &debug.BuildInfo{
+			Main:     debug.Module{Version: "v1.2.0"},
+			Settings: []debug.BuildSetting{{Key: "vcs.modified", Value: "true"}, {Key: "GOOS", Value: "linux"}, {Key: "vcs.revision", Value: "4f2a9c"}},
+		}, true, "v1.2.0 vcs.revision=4f2a9c vcs.modified=true"},
+		{"devel with vcs", &debug.BuildInfo{
+			Main:     debug.Module{Version: "(devel)"},
+			Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "4f2a9c"}, {Key: "vcs.modified", Value: "false"}},
+		}, true, "devel vcs.revision=4f2a9c vcs.modified=false"},
+	}
+	for _, tc := range tests {
+		if got := codeVersion(tc.info, tc.ok); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if CodeVersion() == "" {
+		t.Errorf("CodeVersion is empty")
+	}
+}

@@ -1,0 +1,36 @@
+-- Shared inputs of every metric family. Parameters: $s (snapshot month S, first day), $asof (A).
+CREATE OR REPLACE TABLE params AS
+SELECT $s::DATE AS s,
+    ($s::DATE - INTERVAL 1 MONTH)::DATE AS s1,
+    ($s::DATE - INTERVAL 11 MONTH)::DATE AS s11,
+    ($s::DATE - INTERVAL 12 MONTH)::DATE AS s12,
+    ($s::DATE - INTERVAL 13 MONTH)::DATE AS s13,
+    ($s::DATE - INTERVAL 23 MONTH)::DATE AS s23,
+    $asof::DATE AS asof
+;
+CREATE OR REPLACE TABLE cal AS
+SELECT CAST(g.m AS DATE) AS month FROM params p, generate_series(p.s23, p.s, INTERVAL 1 MONTH) g(m)
+;
+-- An association is active in month m when start <= last day of m and (end is null or end >= first day of m).
+-- Only public-cloud tenants count.
+CREATE OR REPLACE TABLE assoc_month AS
+SELECT a.partner_id, a.tenant_id, a.association_type, a.workload, c.month
+FROM associations a
+JOIN tenants t ON t.tenant_id = a.tenant_id AND t.cloud = 'public'
+JOIN cal c ON a.start_date <= last_day(c.month) AND (a.end_date IS NULL OR a.end_date >= c.month)
+;
+-- Each (metric, part, option) names the set of association types it accepts; metrics sharing a
+-- set share their coverage tables.
+CREATE OR REPLACE TABLE rb_assoc_set AS
+SELECT m.solution_area, m.track, m.metric, m.part, m.option, a.family,
+    string_agg(m.association_type, ',' ORDER BY m.association_type) AS set_key
+FROM rb_metric_assoc m JOIN rb_area a USING (solution_area)
+GROUP BY ALL
+;
+CREATE OR REPLACE TABLE rb_assoc_set_type AS
+SELECT DISTINCT set_key, unnest(string_split(set_key, ',')) AS association_type FROM rb_assoc_set
+;
+-- Every family inserts its measures here. points_raw is set by non-linear rules (before cap and rounding);
+-- scorable false forces 0 points (a prerequisite not met).
+CREATE OR REPLACE TABLE measures (solution_area VARCHAR, track VARCHAR, metric VARCHAR, partner_id VARCHAR,
+    value DOUBLE, scorable BOOLEAN, points_raw DOUBLE, detail VARCHAR)

@@ -1,0 +1,54 @@
+-- Microsoft 365 inputs shared by Modern Work and Security: licence bands per tenant and month, and
+-- pair (tenant, workload) coverage per association set.
+CREATE OR REPLACE TABLE rb_band AS
+WITH b AS (
+    SELECT CASE a.family WHEN 'modern_work' THEN 'modern_work' ELSE 'security' END AS set_name,
+        m.lic_lo AS lo, coalesce(m.lic_lo_excl, false) AS lo_excl, m.lic_hi AS hi, coalesce(m.lic_hi_excl, false) AS hi_excl,
+        coalesce(m.sticky_smb, false) AS sticky
+    FROM rb_metric m JOIN rb_area a USING (solution_area)
+    WHERE a.family IN ('modern_work', 'security') AND m.applicable AND (m.lic_lo IS NOT NULL OR m.lic_hi IS NOT NULL)
+    UNION
+    SELECT 'security', c.lic_lo, coalesce(c.lic_lo_excl, false), c.lic_hi, coalesce(c.lic_hi_excl, false), false
+    FROM rb_component c WHERE c.lic_lo IS NOT NULL OR c.lic_hi IS NOT NULL
+)
+SELECT DISTINCT *, concat_ws('|', set_name, lo, lo_excl, hi, hi_excl, sticky) AS band_key FROM b
+;
+-- Band key of each metric (and each Security component).
+CREATE OR REPLACE MACRO band_key_of(family, lo, lo_excl, hi, hi_excl, sticky) AS
+    concat_ws('|', CASE family WHEN 'modern_work' THEN 'modern_work' ELSE 'security' END,
+        lo, coalesce(lo_excl, false), hi, coalesce(hi_excl, false), coalesce(sticky, false))
+;
+-- A tenant is in a band in a month when one workload of the band's set has paid licences in it.
+CREATE OR REPLACE TABLE m365_tband AS
+SELECT b.band_key, u.tenant_id, u.month,
+    bool_or(in_band(u.paid_licenses, b.lo, b.lo_excl, b.hi, b.hi_excl)) AS in_band,
+    bool_or(b.hi IS NOT NULL AND u.paid_licenses > b.hi) AS above
+FROM m365_usage u
+JOIN rb_m365_workload w ON w.name = u.workload
+JOIN rb_band b ON b.set_name = w.set_name
+GROUP BY ALL
+;
+-- Eligible: in the band, or (sticky SMB) above it now and in it twelve months earlier.
+CREATE OR REPLACE TABLE m365_elig AS
+SELECT x.band_key, x.tenant_id, x.month
+FROM m365_tband x
+JOIN rb_band b ON b.band_key = x.band_key
+LEFT JOIN m365_tband prev ON prev.band_key = x.band_key AND prev.tenant_id = x.tenant_id
+    AND prev.month = (x.month - INTERVAL 12 MONTH)::DATE
+WHERE x.in_band OR (b.sticky AND x.above AND coalesce(prev.in_band, false))
+;
+CREATE OR REPLACE TABLE m365_pairs AS
+SELECT DISTINCT tenant_id, workload FROM m365_usage
+;
+CREATE OR REPLACE TABLE m365_pcov AS
+SELECT DISTINCT s.set_key, am.partner_id, pr.tenant_id, pr.workload, am.month
+FROM assoc_month am
+JOIN rb_assoc_set_type s ON s.association_type = am.association_type
+JOIN m365_pairs pr ON pr.tenant_id = am.tenant_id AND (am.workload IS NULL OR am.workload = pr.workload)
+WHERE s.set_key IN (SELECT set_key FROM rb_assoc_set WHERE family IN ('modern_work', 'security') AND part IN ('', 'm365'))
+;
+-- Attributed usage of covered pairs.
+CREATE OR REPLACE TABLE m365_attr AS
+SELECT c.set_key, c.partner_id, c.tenant_id, c.workload, c.month, u.paid_licenses, u.active_users
+FROM m365_pcov c
+JOIN m365_usage u ON u.tenant_id = c.tenant_id AND u.workload = c.workload AND u.month = c.month

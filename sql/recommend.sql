@@ -1,0 +1,54 @@
+-- Recommendations on the selected track of every area: what blocks qualification, how far each
+-- metric is from its threshold, certifications about to stop counting, customers below the ACR floor.
+CREATE OR REPLACE TABLE recommendations AS
+WITH sel AS (
+    SELECT m.* FROM metric_scores m
+    JOIN selected_track s ON s.partner_id = m.partner_id AND s.solution_area = m.solution_area AND s.track = m.track
+),
+zero AS (
+    SELECT partner_id, solution_area, track, 'metric_at_zero' AS kind, metric, 1 AS priority,
+        metric || ' scores 0 points; every metric needs points above 0 to qualify' AS message,
+        json_object('value', value, 'threshold', threshold, 'max_points', max_points)::VARCHAR AS detail
+    FROM sel WHERE points = 0
+),
+gap AS (
+    SELECT partner_id, solution_area, track, 'distance_to_threshold', metric, 2,
+        metric || ': ' || CASE WHEN value IS NULL THEN 'no base to grow from' ELSE round(value, 2)::VARCHAR END
+            || ' of threshold ' || threshold::VARCHAR || ' (' || points::VARCHAR || ' of ' || max_points::VARCHAR || ' points)',
+        json_object('value', value, 'threshold', threshold, 'missing_points', round(max_points - points, 2))::VARCHAR
+    FROM sel WHERE threshold IS NOT NULL AND points > 0 AND points < max_points
+),
+expiring AS (
+    -- A counted certification whose expiry, or retirement grace end, falls within the warning horizon.
+    SELECT DISTINCT sc.solution_area, sc.track, sc.metric, c.partner_id, c.person_id, c.certification,
+        least(c.expires_on, CASE WHEN r.retires_on IS NOT NULL THEN r.retires_on + to_months(g.retired_grace_months) END)::DATE AS stops_counting
+    FROM cert_counted cc
+    JOIN certifications c ON c.partner_id = cc.partner_id AND c.person_id = cc.person_id AND c.certification = cc.certification
+    JOIN rb_cert r ON r.code = c.certification
+    JOIN rb_step_cert sc ON sc.code = c.certification
+    CROSS JOIN params p CROSS JOIN rb_general g
+),
+exp AS (
+    SELECT e.partner_id, e.solution_area, e.track, 'certification_expiring', e.metric, 3,
+        e.certification || ' of person ' || e.person_id || ' stops counting on ' || e.stops_counting::VARCHAR,
+        json_object('person_id', e.person_id, 'certification', e.certification, 'stops_counting', e.stops_counting)::VARCHAR
+    FROM expiring e
+    JOIN selected_track s ON s.partner_id = e.partner_id AND s.solution_area = e.solution_area AND s.track = e.track
+    CROSS JOIN params p CROSS JOIN rb_general g
+    WHERE e.stops_counting IS NOT NULL AND e.stops_counting <= p.asof + g.expiry_warning_days
+),
+floor AS (
+    -- Azure customers with usage in S but below the net-customer-adds floor of the selected track.
+    SELECT t.partner_id, m.solution_area, m.track, 'customer_below_acr_floor', m.metric, 4,
+        'tenant ' || t.tenant_id || ' has ' || round(t.acr, 2)::VARCHAR || ' USD ACR in the month, below the '
+            || m.acr_floor::VARCHAR || ' USD floor, so it does not count as a customer',
+        json_object('tenant_id', t.tenant_id, 'acr_usd', round(t.acr, 2), 'acr_floor_usd', m.acr_floor)::VARCHAR
+    FROM rb_metric m
+    JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
+    JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
+    JOIN az_tm t ON t.set_key = k.set_key
+    JOIN selected_track s ON s.partner_id = t.partner_id AND s.solution_area = m.solution_area AND s.track = m.track
+    CROSS JOIN params p
+    WHERE m.metric = 'net_customer_adds' AND t.month = p.s AND t.acr > 0 AND t.acr < m.acr_floor
+)
+SELECT * FROM zero UNION ALL SELECT * FROM gap UNION ALL SELECT * FROM exp UNION ALL SELECT * FROM floor

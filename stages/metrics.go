@@ -1,0 +1,46 @@
+package stages
+
+import (
+	"context"
+	dsql "database/sql"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/capscore/capscore/pipeline"
+)
+
+// metricFiles are the metric families in dependency order (Security reuses Azure and Microsoft 365 tables).
+var metricFiles = []string{
+	"metrics_common", "metrics_azure", "metrics_bizapps", "metrics_m365_common",
+	"metrics_modern_work", "metrics_security", "metrics_skilling",
+}
+
+// Metrics measures every metric of every area and track for all partners at once, in SQL.
+type Metrics struct{}
+
+// Name implements pipeline.Stage.
+func (Metrics) Name() string { return "metrics" }
+
+// Run implements pipeline.Stage.
+func (Metrics) Run(ctx context.Context, r *pipeline.Run) error {
+	start := time.Now()
+	args := []any{dsql.Named("s", r.Config.Month.First()), dsql.Named("asof", r.Config.AsOf)}
+	for _, f := range metricFiles {
+		fstart := time.Now()
+		var a []any
+		if f == "metrics_common" {
+			a = args
+		}
+		if err := r.DB.ExecFile(ctx, f, a...); err != nil {
+			return err
+		}
+		r.Log.Debug("metric family done", zap.String("family", f), zap.Duration("duration", time.Since(fstart)))
+	}
+	n, err := r.DB.Count(ctx, "SELECT count(*) FROM measures")
+	if err != nil {
+		return err
+	}
+	logDone(r, "metrics", start, zap.Int64("rows", n))
+	return nil
+}

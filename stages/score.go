@@ -1,0 +1,56 @@
+package stages
+
+import (
+	"context"
+	dsql "database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/sql"
+)
+
+// Score turns measures into points, totals, the selected track, status and qualified_in_window
+// (read from the published snapshots of S-5..S-1).
+type Score struct{}
+
+// Name implements pipeline.Stage.
+func (Score) Name() string { return "score" }
+
+// Run implements pipeline.Stage.
+func (Score) Run(ctx context.Context, r *pipeline.Run) error {
+	start := time.Now()
+	if err := r.DB.ExecFile(ctx, "prior_init"); err != nil {
+		return err
+	}
+	var found, missing []string
+	for k := pipeline.QualificationMonths - 1; k >= 1; k-- {
+		m := r.Config.Month.Add(-k)
+		path := filepath.Join(r.Config.Out, "snapshot_month="+m.String(), "area_scores.parquet")
+		if _, err := os.Stat(path); err != nil {
+			missing = append(missing, m.String())
+			continue
+		}
+		found = append(found, m.String())
+		q := sql.Render("prior_load", map[string]string{"month": sql.QuoteLiteral(m.String()), "path": sql.QuoteLiteral(path)})
+		if err := r.DB.Exec(ctx, "prior_load", q); err != nil {
+			return fmt.Errorf("read earlier snapshot %s: %w", path, err)
+		}
+	}
+	if len(missing) > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("qualified_in_window: no published snapshot for %v; those months count as not qualified", missing))
+	}
+	if err := r.DB.ExecFile(ctx, "score", dsql.Named("month_label", r.Config.Month.String()), dsql.Named("run_id", r.ID)); err != nil {
+		return err
+	}
+	n, err := r.DB.Count(ctx, "SELECT count(*) FROM area_scores")
+	if err != nil {
+		return err
+	}
+	logDone(r, "score", start, zap.Int64("rows", n), zap.Strings("prior_snapshots", found))
+	return nil
+}

@@ -1,0 +1,22 @@
+// Package stages holds the steps of a monthly run, one per file: ingest (read and validate the raw
+// records), metrics (measure every metric in SQL), score (points, totals, tracks, status),
+// recommend (how to close the gap) and export (write the snapshot's Parquet files to staging).
+package stages
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/capscore/capscore/pipeline"
+)
+
+// All returns the stages of a monthly run in order.
+func All() []pipeline.Stage {
+	return []pipeline.Stage{LoadRubric{}, Ingest{}, Metrics{}, Score{}, Recommend{}, Export{}}
+}
+
+// logDone writes the one line per stage that operators read: rows and duration.
+func logDone(r *pipeline.Run, stage string, start time.Time, fields ...zap.Field) {
+	r.Log.Info("stage done", append([]zap.Field{zap.String("stage", stage), zap.Duration("duration", time.Since(start))}, fields...)...)
+}
