@@ -29,6 +29,8 @@ type Config struct {
 	// MaxDrift is the share a source table's rows or the qualified count may move against the
 	// previous published month before the drift guard stops the run (0 = DefaultMaxDrift).
 	MaxDrift float64
+	// SkipReadiness scores even when a usage table has no rows for S or S-12.
+	SkipReadiness bool
 	// Kind is the ledger kind of the run: run (default), backfill or skilling.
 	Kind string
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -139,7 +140,12 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (res *Result, err er
 		return nil, err
 	}
 	if err := staging.Publish(); err != nil {
-		return nil, err
+		var ce *CleanupError
+		if !errors.As(err, &ce) {
+			return nil, err
+		}
+		// The month is live; only the old content stayed behind. The next run's CleanStale removes it.
+		log.Warn("published, but the previous content could not be removed", zap.Error(err))
 	}
 	published = true
 	log.Info("snapshot published", zap.String("path", staging.Target()), zap.Duration("duration", time.Since(started)))

@@ -97,6 +97,9 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 		if err := row.Scan(&stats.Read, &stats.Accepted, &stats.Rejected, &stats.OutOfWindow); err != nil {
 			return fmt.Errorf("ingest %s: count rows: %w", t.name, err)
 		}
+		if err := fileRows(ctx, r, chk, &stats); err != nil {
+			return fmt.Errorf("ingest %s: %w", t.name, err)
+		}
 		if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
 			map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
 			return fmt.Errorf("ingest %s: %w", t.name, err)
@@ -113,7 +116,86 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 				100*r.Config.MaxRejectRate, r.Config.MaxRejectRate, sample)
 		}
 	}
+	if err := history(ctx, r); err != nil {
+		return err
+	}
 	logDone(r, "ingest", start, zap.Int64("rows", total))
+	return nil
+}
+
+// fileRows fills the row count of each input file from the checked table.
+func fileRows(ctx context.Context, r *pipeline.Run, chk string, stats *pipeline.TableStats) error {
+	rows, err := r.DB.SQL().QueryContext(ctx, sql.Render("ingest_file_rows", map[string]string{"table": chk}))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	counts := map[string]int64{}
+	for rows.Next() {
+		var f string
+		var n int64
+		if err := rows.Scan(&f, &n); err != nil {
+			return err
+		}
+		counts[f] = n
+	}
+	for i := range stats.Files {
+		stats.Files[i].Rows = counts[filepath.Base(stats.Files[i].Path)]
+	}
+	return rows.Err()
+}
+
+// history records which months of the window have usage rows, warns about usage tables with gaps,
+// and, unless skipped, fails with ErrSourceNotReady when a usage table has no rows for S or S-12.
+func history(ctx context.Context, r *pipeline.Run) error {
+	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("ingest_history"))
+	if err != nil {
+		return fmt.Errorf("ingest history: %w", err)
+	}
+	defer rows.Close()
+	have := map[string]map[string]bool{}
+	for rows.Next() {
+		var table string
+		var month time.Time
+		if err := rows.Scan(&table, &month); err != nil {
+			return err
+		}
+		if have[table] == nil {
+			have[table] = map[string]bool{}
+		}
+		have[table][pipeline.MonthOf(month).String()] = true
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	usage := []string{"azure_consumption", "m365_usage", "bizapps_usage"}
+	for _, m := range r.Window.Months() {
+		any := false
+		for _, t := range usage {
+			if have[t][m.String()] {
+				any = true
+			} else {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("%s has no rows for %s", t, m))
+			}
+		}
+		if any {
+			r.History.MonthsFound = append(r.History.MonthsFound, m.String())
+		} else {
+			r.History.MonthsMissing = append(r.History.MonthsMissing, m.String())
+		}
+	}
+	if r.Config.SkipReadiness {
+		return nil
+	}
+	s := r.Config.Month
+	for _, t := range usage {
+		for _, m := range []pipeline.Month{s, s.Add(-12)} {
+			if !have[t][m.String()] {
+				return fmt.Errorf("%w: %s has no rows for %s (the month and the same month a year earlier must have landed; pass --skip-readiness to score anyway)",
+					pipeline.ErrSourceNotReady, t, m)
+			}
+		}
+	}
 	return nil
 }
 

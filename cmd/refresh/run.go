@@ -21,6 +21,7 @@ type runFlags struct {
 	threads            int
 	tempDir            string
 	wait, acceptDrift  bool
+	skipReadiness      bool
 	maxDrift           float64
 }
 
@@ -34,6 +35,7 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.threads, "threads", envInt("REFRESH_THREADS", 0), "DuckDB threads (default: CPUs; env REFRESH_THREADS)")
 	fs.StringVar(&f.tempDir, "temp-dir", envOr("REFRESH_TEMP_DIR", ""), "DuckDB spill folder (default: OUT/_tmp; env REFRESH_TEMP_DIR)")
 	fs.BoolVar(&f.wait, "wait", false, "wait for another run holding OUT instead of failing")
+	fs.BoolVar(&f.skipReadiness, "skip-readiness", false, "score even when a usage table has no rows for S or S-12")
 	fs.BoolVar(&f.acceptDrift, "accept-drift", false, "publish even when the drift guard trips")
 	fs.Float64Var(&f.maxDrift, "max-drift", pipeline.DefaultMaxDrift, "share a table's rows or the qualified count may move against the previous month")
 }
@@ -52,7 +54,7 @@ func (f *runFlags) config() (pipeline.Config, error) {
 	return pipeline.Config{
 		Input: f.input, Out: f.out, RubricPath: f.rubric, MaxRejectRate: f.maxRejectRate,
 		MemoryLimit: f.memoryLimit, Threads: f.threads, TempDir: f.tempDir,
-		WaitForLock: f.wait, AcceptDrift: f.acceptDrift, MaxDrift: f.maxDrift,
+		WaitForLock: f.wait, SkipReadiness: f.skipReadiness, AcceptDrift: f.acceptDrift, MaxDrift: f.maxDrift,
 	}, nil
 }
 

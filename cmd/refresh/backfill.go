@@ -1,0 +1,128 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/stages"
+)
+
+// backfillCommand is `refresh backfill`: build every month of a range in order, each published
+// atomically, so each month's qualified_in_window sees the months before it.
+type backfillCommand struct{ env }
+
+// Run parses the flags and runs the range.
+func (c *backfillCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var rf runFlags
+	rf.register(fs)
+	from := fs.String("from", "", "first snapshot month, YYYY-MM")
+	to := fs.String("to", "", "last snapshot month, YYYY-MM")
+	restate := fs.String("restate-from", "", "rebuild every published snapshot whose windows read month M (M..M+23)")
+	dryRun := fs.Bool("dry-run", false, "print the plan and change nothing")
+	keepGoing := fs.Bool("keep-going", false, "skip a failed month instead of stopping")
+	force := fs.Bool("force", false, "rebuild months that are already published")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := rf.config()
+	if err != nil {
+		return err
+	}
+	months, err := backfillMonths(*from, *to, *restate, cfg.Out)
+	if err != nil {
+		return err
+	}
+	if *restate != "" {
+		*force = true
+	}
+	published := map[string]bool{}
+	if ms, err := pipeline.PublishedMonths(cfg.Out); err == nil {
+		for _, m := range ms {
+			published[m.String()] = true
+		}
+	}
+	fmt.Fprintf(c.stdout, "%-8s  %-10s  %-9s  %s\n", "month", "as_of", "published", "action")
+	for _, m := range months {
+		action := "build"
+		if published[m.String()] && !*force {
+			action = "skip (published; --force rebuilds)"
+		} else if published[m.String()] {
+			action = "rebuild"
+		}
+		fmt.Fprintf(c.stdout, "%-8s  %-10s  %-9v  %s\n", m, pipeline.DefaultAsOf(m).Format("2006-01-02"), published[m.String()], action)
+	}
+	if *dryRun {
+		return nil
+	}
+	log := newLogger(c.stderr)
+	defer log.Sync()
+	runner := pipeline.NewRunner(stages.All(), log)
+	var failed []error
+	for _, m := range months {
+		if published[m.String()] && !*force {
+			continue
+		}
+		mc := cfg
+		mc.Month, mc.Kind = m, pipeline.KindBackfill
+		if _, err := runner.RunMonth(ctx, mc); err != nil {
+			if ctx.Err() != nil || !*keepGoing {
+				return fmt.Errorf("backfill stopped at %s: %w", m, err)
+			}
+			failed = append(failed, fmt.Errorf("%s: %w", m, err))
+			fmt.Fprintf(c.stderr, "backfill: %s failed, continuing (--keep-going): %v\n", m, err)
+			continue
+		}
+		fmt.Fprintf(c.stdout, "published %s\n", m)
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("backfill: %d months failed: %w", len(failed), errors.Join(failed...))
+	}
+	return nil
+}
+
+// backfillMonths resolves the month range: --from/--to, or --restate-from M, which covers every
+// published snapshot from M to M+23 (the months whose 24-month history reads M).
+func backfillMonths(from, to, restate, out string) ([]pipeline.Month, error) {
+	if restate != "" {
+		if from != "" || to != "" {
+			return nil, usagef("--restate-from replaces --from and --to")
+		}
+		m, err := pipeline.ParseMonth(restate)
+		if err != nil {
+			return nil, usagef("--restate-from: %v", err)
+		}
+		var months []pipeline.Month
+		for k := 0; k < pipeline.HistoryMonths; k++ {
+			mm := m.Add(k)
+			if _, err := os.Stat(filepath.Join(out, pipeline.SnapshotDirName(mm))); err == nil {
+				months = append(months, mm)
+			}
+		}
+		if len(months) == 0 {
+			return nil, fmt.Errorf("--restate-from %s: no published snapshot in %s reads that month", restate, out)
+		}
+		return months, nil
+	}
+	if from == "" || to == "" {
+		return nil, usagef("--from and --to are required (or --restate-from)")
+	}
+	a, err := pipeline.ParseMonth(from)
+	if err != nil {
+		return nil, usagef("--from: %v", err)
+	}
+	b, err := pipeline.ParseMonth(to)
+	if err != nil {
+		return nil, usagef("--to: %v", err)
+	}
+	if b.Before(a) {
+		return nil, usagef("--to %s is before --from %s", b, a)
+	}
+	return pipeline.Window{From: a, To: b}.Months(), nil
+}

@@ -1,0 +1,20 @@
+package main
+
+import (
+	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/schedules"
+	"github.com/capscore/capscore/stages"
+)
+
+// init wires the daemon to the pipeline: monthly and skilling refreshes run through a Runner, and
+// fire times are remembered under OUT/_runs so a missed monthly fire is caught up.
+func init() {
+	scheduleJobs = func(c *scheduleCommand) (schedules.Jobs, schedules.History, error) {
+		if c.input == "" || c.out == "" {
+			return nil, nil, usagef("schedule needs --input and --out (or REFRESH_INPUT and REFRESH_OUT)")
+		}
+		base := pipeline.Config{Input: c.input, Out: c.out, RubricPath: c.rubric}
+		jobs := pipeline.ScheduledJobs{Runner: pipeline.NewRunner(stages.All(), c.log), Base: base}
+		return jobs, pipeline.NewFireHistory(c.out), nil
+	}
+}

@@ -1,0 +1,1 @@
+SELECT _file, count(*) FROM {{table}} GROUP BY _file

@@ -1,0 +1,148 @@
+package stages
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/sql"
+)
+
+// checkFiles are the blocking SQL checks; each returns the offending rows.
+var checkFiles = []string{"check_six_areas", "check_points_range", "check_totals", "check_null_keys"}
+
+// Check runs the blocking checks before anything is written: the SQL checks, the row accounting
+// of every input table, and the drift guard against the previous published month. A failed check
+// stops the run with pipeline.ErrChecksFailed, naming the check and showing sample rows.
+type Check struct{}
+
+// Name implements pipeline.Stage.
+func (Check) Name() string { return "check" }
+
+// Run implements pipeline.Stage.
+func (Check) Run(ctx context.Context, r *pipeline.Run) error {
+	start := time.Now()
+	var failed []string
+	for _, name := range checkFiles {
+		n, sample, err := offending(ctx, r, sql.Text(name))
+		if err != nil {
+			return fmt.Errorf("check %s: %w", name, err)
+		}
+		r.Checks = append(r.Checks, pipeline.CheckResult{Name: name, Passed: n == 0, Offending: n})
+		if n > 0 {
+			failed = append(failed, fmt.Sprintf("%s: %d offending rows, e.g. %s", name, n, sample))
+		}
+	}
+	var bad int64
+	for _, t := range r.Tables {
+		if t.Read != t.Accepted+t.Rejected+t.OutOfWindow {
+			bad++
+			failed = append(failed, fmt.Sprintf("row_accounting: %s read %d != accepted %d + rejected %d + out of window %d",
+				t.Table, t.Read, t.Accepted, t.Rejected, t.OutOfWindow))
+		}
+	}
+	r.Checks = append(r.Checks, pipeline.CheckResult{Name: "row_accounting", Passed: bad == 0, Offending: bad})
+	drift, err := driftGuard(ctx, r)
+	if err != nil {
+		return err
+	}
+	r.Checks = append(r.Checks, pipeline.CheckResult{Name: "drift_guard", Passed: len(drift) == 0 || r.Config.AcceptDrift, Offending: int64(len(drift))})
+	if len(drift) > 0 {
+		if r.Config.AcceptDrift {
+			r.Warnings = append(r.Warnings, "drift accepted with --accept-drift: "+strings.Join(drift, "; "))
+		} else {
+			failed = append(failed, "drift_guard: "+strings.Join(drift, "; ")+" (pass --accept-drift to publish anyway)")
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%w: %s", pipeline.ErrChecksFailed, strings.Join(failed, " | "))
+	}
+	logDone(r, "check", start, zap.Int("checks", len(r.Checks)))
+	return nil
+}
+
+// offending counts a check's rows and formats up to three of them.
+func offending(ctx context.Context, r *pipeline.Run, query string) (int64, string, error) {
+	rows, err := r.DB.SQL().QueryContext(ctx, query)
+	if err != nil {
+		return 0, "", err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var n int64
+	var sample []string
+	for rows.Next() {
+		n++
+		if len(sample) >= 3 {
+			continue
+		}
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return 0, "", err
+		}
+		var parts []string
+		for i, c := range cols {
+			parts = append(parts, fmt.Sprintf("%s=%v", c, vals[i]))
+		}
+		sample = append(sample, "("+strings.Join(parts, ", ")+")")
+	}
+	return n, strings.Join(sample, " "), rows.Err()
+}
+
+// driftGuard compares this run with the latest published snapshot before S: rows read per input
+// table and the number of qualified (partner, area) rows. It returns the moves over the limit.
+func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
+	var prevDir string
+	for k := 1; k <= 12 && prevDir == ""; k++ {
+		d := filepath.Join(r.Config.Out, pipeline.SnapshotDirName(r.Config.Month.Add(-k)))
+		if _, err := os.Stat(filepath.Join(d, pipeline.ManifestFile)); err == nil {
+			prevDir = d
+		}
+	}
+	if prevDir == "" {
+		return nil, nil
+	}
+	prev, err := pipeline.ReadManifest(prevDir)
+	if err != nil {
+		return nil, fmt.Errorf("drift guard: %w", err)
+	}
+	limit := r.Config.MaxDrift
+	var out []string
+	moved := func(what string, before, now int64) {
+		if before == 0 {
+			return
+		}
+		if share := math.Abs(float64(now-before)) / float64(before); share > limit {
+			out = append(out, fmt.Sprintf("%s moved %.0f%% (%d in %s, %d now; limit %.0f%%)", what, 100*share, before, prev.SnapshotMonth, now, 100*limit))
+		}
+	}
+	for _, t := range r.Tables {
+		for _, p := range prev.Inputs {
+			if p.Table == t.Table {
+				moved(t.Table+" rows", p.Read, t.Read)
+			}
+		}
+	}
+	var before int64
+	if err := r.DB.SQL().QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?) WHERE qualified",
+		filepath.Join(prevDir, "area_scores.parquet")).Scan(&before); err != nil {
+		return nil, fmt.Errorf("drift guard: read %s: %w", prevDir, err)
+	}
+	now, err := r.DB.Count(ctx, "SELECT count(*) FROM area_scores WHERE qualified")
+	if err != nil {
+		return nil, err
+	}
+	moved("qualified partner-areas", before, now)
+	return out, nil
+}
