@@ -30,20 +30,17 @@ func (LoadRubric) Run(ctx context.Context, r *pipeline.Run) error {
 		if len(t.Rows) == 0 {
 			continue
 		}
-		marks := strings.TrimSuffix(strings.Repeat("?, ", len(t.Rows[0])), ", ")
-		// Table names come from the rubric package's fixed list, never from input.
-		stmt, err := r.DB.SQL().PrepareContext(ctx, "INSERT INTO "+sql.QuoteIdent(t.Name)+" VALUES ("+marks+")")
-		if err != nil {
+		// One multi-row INSERT per table; table names come from the rubric package's fixed list.
+		row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.Rows[0])), ", ") + ")"
+		var args []any
+		for _, rw := range t.Rows {
+			args = append(args, rw...)
+		}
+		q := "INSERT INTO " + sql.QuoteIdent(t.Name) + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(t.Rows)), ", ")
+		if _, err := r.DB.SQL().ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("rubric table %s: %w", t.Name, err)
 		}
-		for _, row := range t.Rows {
-			if _, err := stmt.ExecContext(ctx, row...); err != nil {
-				stmt.Close()
-				return fmt.Errorf("rubric table %s: %w", t.Name, err)
-			}
-			rows++
-		}
-		stmt.Close()
+		rows += len(t.Rows)
 	}
 	logDone(r, "rubric", start, zap.String("rubric_id", r.Rubric.ID), zap.Int("rows", rows))
 	return nil
