@@ -71,6 +71,10 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 		if err := rows.Close(); err != nil {
 			return fmt.Errorf("export %s: %w", o.file, err)
 		}
+		// Read the written file's footer back: the rows and codec must be what COPY reported.
+		if err := pipeline.VerifyParquet(path, out.Rows); err != nil {
+			return fmt.Errorf("export %s: %w", o.file, err)
+		}
 		r.Outputs = append(r.Outputs, out)
 		total += out.Rows
 		r.Log.Info("file written", zap.String("file", o.file), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes))
