@@ -1,7 +1,7 @@
 -- The partner plan: one row per partner with its number of customer tenants (a truncated Pareto draw,
 -- scaled so the mean is $tpp), the first id of its contiguous tenant range, and its number of
 -- certified people (roughly size^0.8, scaled to about 2.6 people per partner; 15% have none).
-CREATE OR REPLACE TEMP TABLE synth_partner_plan AS
+CREATE OR REPLACE TABLE synth_partner_plan AS
 WITH raw AS (
     SELECT
         range AS pidx,

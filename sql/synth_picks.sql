@@ -1,6 +1,6 @@
 -- Weighted draws as a lookup: each weighted catalogue kind gets 10,000 buckets, shared among its
 -- entries in proportion to their weights, so a draw u in [0, 1) picks bucket floor(10000 * u).
-CREATE OR REPLACE TEMP TABLE synth_pick AS
+CREATE OR REPLACE TABLE synth_pick AS
 WITH w AS (
     SELECT kind, idx, name, weight,
         sum(weight) OVER (PARTITION BY kind ORDER BY idx ROWS UNBOUNDED PRECEDING) AS cum,

@@ -43,6 +43,7 @@ func commands(e env) map[string]command {
 		"schedule": &scheduleCommand{env: e},
 		"runs":     &runsCommand{env: e},
 		"status":   &statusCommand{env: e},
+		"generate": &generateCommand{env: e},
 	}
 }
 
