@@ -67,6 +67,10 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (res *Result, err er
 	} else if len(removed) > 0 {
 		log.Info("removed leftovers of an earlier run", zap.Strings("paths", removed))
 	}
+	// Spill folders of killed runs: no other run is active while we hold the lock.
+	if err := os.RemoveAll(filepath.Join(cfg.Out, "_tmp")); err != nil {
+		log.Warn("could not remove old spill folders", zap.Error(err))
+	}
 	ledger := OpenLedger(cfg.Out)
 	rec := Record{RunID: runID, Month: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"), Kind: cfg.kind(),
 		Status: StatusRunning, Started: started}
