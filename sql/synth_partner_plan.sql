@@ -1,11 +1,12 @@
--- The partner plan: one row per partner with its number of customer tenants (a truncated Pareto draw,
--- scaled so the mean is $tpp), the first id of its contiguous tenant range, and its number of
--- certified people (roughly size^0.8, scaled to about 2.6 people per partner; 15% have none).
+-- The partner plan: one row per partner with its number of customer tenants (a Pareto draw, alpha
+-- 1.1, truncated at 20,000 or half the partner count, scaled so the mean is $tpp), the first id of its
+-- contiguous tenant range, and its number of certified people (roughly size^0.8, scaled to about 2.6
+-- people per partner; 15% have none).
 CREATE OR REPLACE TABLE synth_partner_plan AS
 WITH raw AS (
     SELECT
         range AS pidx,
-        least(pow(greatest(synth_u($seed, range, 1, 0), 1e-12), -1.0 / 1.1), 20000.0) AS w,
+        least(pow(greatest(synth_u($seed, range, 1, 0), 1e-12), -1.0 / 1.1), least(20000.0, greatest(10.0, $partners / 2.0))) AS w,
         synth_u($seed, range, 2, 0) AS u_people,
         synth_u($seed, range, 2, 1) AS u_people_mult,
         synth_u($seed, range, 2, 2) AS u_people_round,
@@ -24,7 +25,7 @@ WITH raw AS (
 SELECT
     pidx,
     size,
-    sum(size) OVER (ORDER BY pidx ROWS UNBOUNDED PRECEDING) - size AS tenant_start,
+    CAST(sum(size) OVER (ORDER BY pidx ROWS UNBOUNDED PRECEDING) - size AS BIGINT) AS tenant_start,
     CAST(floor(px * 2.6 * $partners / sum(px) OVER () + u_people_round) AS INTEGER) AS n_people,
     u_area,
     u_enroll

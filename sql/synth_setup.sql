@@ -8,9 +8,11 @@ CREATE OR REPLACE MACRO synth_h(s, a, b, c) AS hash(hash(s, a, b, c))
 -- synth_u: a deterministic uniform draw in [0, 1) (53 bits of synth_h).
 CREATE OR REPLACE MACRO synth_u(s, a, b, c) AS ((synth_h(s, a, b, c) >> 11) / 9007199254740992.0)
 ;
--- synth_guid: a GUID-shaped id; the last group is n, so distinct n give distinct ids.
+-- synth_guid: a GUID-shaped id. The last group is n (< 2^48) times an odd constant modulo 2^48, a
+-- bijection, so distinct n give distinct ids.
 CREATE OR REPLACE MACRO synth_guid(h1, h2, n) AS
-    printf('%08x-%04x-4%03x-%04x-%012x', h1 >> 32, (h1 >> 16) & 65535, h1 & 4095, 32768 | (h2 & 16383), n)
+    printf('%08x-%04x-4%03x-%04x-%012x', h1 >> 32, (h1 >> 16) & 65535, h1 & 4095, 32768 | (h2 & 16383),
+        CAST((CAST(n AS HUGEINT) * 25214903917) % 281474976710656 AS BIGINT))
 ;
 -- synth_partner_id: a 7-digit partner id; p -> (p * 7919 + s) mod 9,000,000 is a bijection for p < 9,000,000.
 CREATE OR REPLACE MACRO synth_partner_id(s, p) AS

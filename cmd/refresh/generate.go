@@ -35,7 +35,7 @@ func (c *generateCommand) Run(ctx context.Context, args []string) error {
 	endMonth := fs.String("end-month", synth.DefaultEndMonth, "last month with usage, YYYY-MM")
 	seed := fs.Uint64("seed", 1, "seed; the same seed and flags give byte-identical files")
 	out := fs.String("out", "", "output folder (one sub-folder per table)")
-	threads := fs.Int("threads", 0, "DuckDB threads (0 = number of CPUs)")
+	threads := fs.Int("threads", 0, "chunks written at once, each on a single-threaded DuckDB connection (0 = number of CPUs)")
 	memLimit := fs.String("memory-limit", "3GB", "DuckDB memory limit")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
