@@ -85,7 +85,13 @@ func (d *DB) SQL() *sql.DB { return d.sql }
 func (d *DB) Exec(ctx context.Context, label, text string, args ...any) error {
 	start := time.Now()
 	for i, st := range sqlfiles.Statements(text) {
-		if _, err := d.sql.ExecContext(ctx, st, args...); err != nil {
+		sstart := time.Now()
+		_, err := d.sql.ExecContext(ctx, st, args...)
+		if d.log.Core().Enabled(zap.DebugLevel) {
+			d.log.Debug("sql statement", zap.String("statement", fmt.Sprintf("%s#%d", label, i+1)),
+				zap.String("text", summary(st)), zap.Duration("duration", time.Since(sstart)))
+		}
+		if err != nil {
 			if ctx.Err() != nil {
 				return fmt.Errorf("%s: %w", label, ctx.Err())
 			}

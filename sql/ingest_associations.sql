@@ -33,5 +33,8 @@ SELECT _file, _row, partner_id, tenant_id, association_type, workload, start_dat
 FROM d
 ;
 CREATE OR REPLACE TABLE associations AS
-SELECT partner_id, tenant_id, association_type, workload, start_date, end_date
-FROM chk_associations WHERE reason IS NULL
+SELECT p.partner_key, t.tenant_key, c.association_type, c.workload, c.start_date, c.end_date
+FROM chk_associations c
+JOIN partners p ON p.partner_id = c.partner_id
+JOIN tenants t ON t.tenant_id = c.tenant_id
+WHERE c.reason IS NULL

@@ -1,5 +1,7 @@
 -- azure_consumption: no key (rows are additive); months outside the window are counted, not used.
-CREATE OR REPLACE TABLE chk_azure_consumption AS
+-- The checked rows are a view: the clean aggregate, the row accounting and the rejects each read
+-- it once, so the raw rows are never held in memory.
+CREATE OR REPLACE TEMP VIEW chk_azure_consumption AS
 WITH v AS (
     SELECT s._file, s._row, s AS s,
         cs_text(s.tenant_id) AS tenant_id, cs_month(s.month) AS month,
@@ -15,15 +17,21 @@ WITH v AS (
             cs_badfinite('acr_usd', s.acr_usd, cs_num(s.acr_usd))
         ) AS reason0
     FROM ({{source}}) s
+),
+r AS (
+    SELECT v.*, t.tenant_key,
+        CASE WHEN reason0 IS NULL AND month BETWEEN w.wfrom AND w.wto AND t.tenant_key IS NULL
+            THEN 'unknown tenant: ' || v.tenant_id ELSE reason0 END AS reason,
+        reason0 IS NULL AND month NOT BETWEEN w.wfrom AND w.wto AS out_of_window
+    FROM v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
 )
-SELECT v._file, v._row, v.tenant_id, v.month, v.service, v.offer, v.acr_usd,
-    CASE WHEN reason0 IS NULL AND month BETWEEN $wfrom AND $wto AND t.tenant_id IS NULL
-        THEN 'unknown tenant: ' || v.tenant_id ELSE reason0 END AS reason,
-    reason0 IS NULL AND month NOT BETWEEN $wfrom AND $wto AS out_of_window,
+SELECT _file, _row, tenant_key, month, service, offer, acr_usd, reason, out_of_window,
     CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
-FROM v LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
+FROM r
 ;
+-- Accepted rows summed per tenant, month and service; offers the rubric excludes are dropped here.
 CREATE OR REPLACE TABLE azure_consumption AS
-SELECT tenant_id, month, service, offer, sum(acr_usd) AS acr_usd
-FROM chk_azure_consumption WHERE reason IS NULL AND NOT out_of_window
+SELECT tenant_key, month, service, sum(acr_usd) AS acr
+FROM chk_azure_consumption
+WHERE reason IS NULL AND NOT out_of_window AND offer NOT IN (SELECT offer FROM rb_excluded_offer)
 GROUP BY ALL

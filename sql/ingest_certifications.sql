@@ -31,5 +31,6 @@ SELECT _file, _row, partner_id, person_id, certification, earned_on, expires_on,
 FROM d
 ;
 CREATE OR REPLACE TABLE certifications AS
-SELECT partner_id, person_id, certification, earned_on, expires_on
-FROM chk_certifications WHERE reason IS NULL
+SELECT p.partner_key, c.person_id, c.certification, c.earned_on, c.expires_on
+FROM chk_certifications c JOIN partners p ON p.partner_id = c.partner_id
+WHERE c.reason IS NULL

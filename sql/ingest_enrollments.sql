@@ -29,5 +29,6 @@ SELECT _file, _row, partner_id, solution_area, enrolled_on, ended_on,
 FROM d
 ;
 CREATE OR REPLACE TABLE enrollments AS
-SELECT partner_id, solution_area, enrolled_on, ended_on
-FROM chk_enrollments WHERE reason IS NULL
+SELECT p.partner_key, c.solution_area, c.enrolled_on, c.ended_on
+FROM chk_enrollments c JOIN partners p ON p.partner_id = c.partner_id
+WHERE c.reason IS NULL

@@ -1,5 +1,5 @@
 -- m365_usage: key (tenant_id, month, workload); workloads from the rubric catalogue.
-CREATE OR REPLACE TABLE chk_m365_usage AS
+CREATE OR REPLACE TEMP VIEW chk0_m365_usage AS
 WITH v AS (
     SELECT s._file, s._row, s AS s,
         cs_text(s.tenant_id) AS tenant_id, cs_month(s.month) AS month, cs_text(s.workload) AS workload,
@@ -20,22 +20,33 @@ WITH v AS (
     FROM ({{source}}) s
 ),
 r AS (
-    SELECT v.*, reason0 IS NULL AND month NOT BETWEEN $wfrom AND $wto AS out_of_window,
-        CASE WHEN reason0 IS NULL AND month BETWEEN $wfrom AND $wto AND t.tenant_id IS NULL
+    SELECT v.*, t.tenant_key, reason0 IS NULL AND month NOT BETWEEN w.wfrom AND w.wto AS out_of_window,
+        CASE WHEN reason0 IS NULL AND month BETWEEN w.wfrom AND w.wto AND t.tenant_key IS NULL
             THEN 'unknown tenant: ' || v.tenant_id ELSE reason0 END AS reason1
-    FROM v LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
-),
-d AS (
-    SELECT *, row_number() OVER w AS rn, first_value(_file) OVER w AS first_file, first_value(_row) OVER w AS first_row
-    FROM r
-    WINDOW w AS (PARTITION BY reason1 IS NULL AND NOT out_of_window, tenant_id, month, workload ORDER BY _file, _row)
+    FROM v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
 )
-SELECT _file, _row, tenant_id, month, workload, paid_licenses, active_users,
-    coalesce(reason1, CASE WHEN rn > 1 AND NOT out_of_window THEN 'duplicate key: first seen in ' || first_file || ' row ' || first_row END) AS reason,
-    out_of_window,
-    CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
-FROM d
+SELECT _file, _row, s, tenant_key, month, workload, paid_licenses, active_users, reason1, out_of_window FROM r
 ;
+-- The clean table: one pass keeps the first row of each key (file name, then row order) and counts the key's rows.
 CREATE OR REPLACE TABLE m365_usage AS
-SELECT tenant_id, month, workload, paid_licenses, active_users
-FROM chk_m365_usage WHERE reason IS NULL AND NOT out_of_window
+SELECT tenant_key, month, workload,
+    arg_min(paid_licenses, {'file': _file, 'row': _row}) AS paid_licenses, arg_min(active_users, {'file': _file, 'row': _row}) AS active_users,
+    min({'file': _file, 'row': _row}) AS first, count(*) AS n
+FROM chk0_m365_usage
+WHERE reason1 IS NULL AND NOT out_of_window
+GROUP BY ALL
+;
+CREATE OR REPLACE TABLE dups_m365_usage AS
+SELECT tenant_key, month, workload, first FROM m365_usage WHERE n > 1
+;
+-- Every row with its outcome: later rows of a duplicated key are rejects.
+CREATE OR REPLACE TEMP VIEW chk_m365_usage AS
+SELECT _file, _row, reason, out_of_window, CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
+FROM (
+SELECT c._file, c._row, c.s, c.out_of_window,
+    coalesce(c.reason1, CASE WHEN d.first IS NOT NULL AND {'file': c._file, 'row': c._row} <> d.first
+        THEN 'duplicate key: first seen in ' || d.first.file || ' row ' || d.first.row END) AS reason
+FROM chk0_m365_usage c
+LEFT JOIN dups_m365_usage d ON NOT c.out_of_window AND c.reason1 IS NULL
+    AND d.tenant_key = c.tenant_key AND d.month = c.month AND d.workload = c.workload
+)

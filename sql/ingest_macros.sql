@@ -1,22 +1,33 @@
--- Parsing helpers shared by the ingest statements. Every raw value arrives as text (CSV) or as
--- its Parquet type; these macros accept either.
-CREATE OR REPLACE TEMP MACRO cs_text(x) AS NULLIF(trim(CAST(x AS VARCHAR)), '')
+-- Parsing helpers shared by the ingest statements. A raw value arrives as text (CSV) or as its
+-- Parquet type. typeof(x) is folded when the statement is bound, so a column that already has the
+-- contract's type is used as it is and only text goes through parsing.
+CREATE OR REPLACE TEMP MACRO cs_text(x) AS
+    CASE WHEN typeof(x) = 'VARCHAR' THEN NULLIF(trim(CAST(x AS VARCHAR)), '') ELSE CAST(x AS VARCHAR) END
 ;
-CREATE OR REPLACE TEMP MACRO cs_date(x) AS TRY_CAST(cs_text(x) AS DATE)
+CREATE OR REPLACE TEMP MACRO cs_date(x) AS
+    CASE WHEN typeof(x) = 'VARCHAR' THEN TRY_CAST(NULLIF(trim(CAST(x AS VARCHAR)), '') AS DATE) ELSE TRY_CAST(x AS DATE) END
 ;
-CREATE OR REPLACE TEMP MACRO cs_month(x) AS date_trunc('month', COALESCE(
-    TRY_CAST(cs_text(x) AS DATE),
-    TRY_CAST(TRY_STRPTIME(cs_text(x), '%Y-%m') AS DATE)))::DATE
+CREATE OR REPLACE TEMP MACRO cs_month(x) AS
+    CASE WHEN typeof(x) = 'VARCHAR' THEN date_trunc('month', COALESCE(
+            TRY_CAST(NULLIF(trim(CAST(x AS VARCHAR)), '') AS DATE),
+            TRY_CAST(TRY_STRPTIME(NULLIF(trim(CAST(x AS VARCHAR)), ''), '%Y-%m') AS DATE)))::DATE
+         ELSE date_trunc('month', TRY_CAST(x AS DATE))::DATE END
 ;
-CREATE OR REPLACE TEMP MACRO cs_num(x) AS TRY_CAST(cs_text(x) AS DOUBLE)
+CREATE OR REPLACE TEMP MACRO cs_num(x) AS
+    CASE WHEN typeof(x) = 'VARCHAR' THEN TRY_CAST(NULLIF(trim(CAST(x AS VARCHAR)), '') AS DOUBLE) ELSE TRY_CAST(x AS DOUBLE) END
 ;
-CREATE OR REPLACE TEMP MACRO cs_int(x) AS TRY_CAST(cs_text(x) AS BIGINT)
+CREATE OR REPLACE TEMP MACRO cs_int(x) AS
+    CASE WHEN typeof(x) = 'VARCHAR' THEN TRY_CAST(NULLIF(trim(CAST(x AS VARCHAR)), '') AS BIGINT) ELSE TRY_CAST(x AS BIGINT) END
 ;
--- The first failing check names the reason; NULL means the row passed.
-CREATE OR REPLACE TEMP MACRO cs_missing(col, x) AS CASE WHEN cs_text(x) IS NULL THEN 'missing required value: ' || col END
+-- The first failing check names the reason; NULL means the row passed. The message parts that
+-- format a value run only for the failing rows.
+CREATE OR REPLACE TEMP MACRO cs_missing(col, x) AS
+    CASE WHEN x IS NULL THEN 'missing required value: ' || col
+         WHEN typeof(x) = 'VARCHAR' AND trim(CAST(x AS VARCHAR)) = '' THEN 'missing required value: ' || col END
 ;
 CREATE OR REPLACE TEMP MACRO cs_badtype(col, x, parsed, typ) AS
-    CASE WHEN cs_text(x) IS NOT NULL AND parsed IS NULL THEN 'wrong type: ' || col || ' = ' || cs_text(x) || ' is not a ' || typ END
+    CASE WHEN parsed IS NOT NULL OR x IS NULL THEN NULL
+         WHEN cs_text(x) IS NOT NULL THEN 'wrong type: ' || col || ' = ' || cs_text(x) || ' is not a ' || typ END
 ;
 CREATE OR REPLACE TEMP MACRO cs_badfinite(col, x, parsed) AS
     CASE WHEN parsed IS NOT NULL AND NOT isfinite(parsed) THEN 'wrong type: ' || col || ' = ' || cs_text(x) || ' is not a finite decimal' END
@@ -25,4 +36,4 @@ CREATE OR REPLACE TEMP MACRO cs_negative(col, parsed) AS
     CASE WHEN parsed < 0 THEN 'out of range: ' || col || ' = ' || CAST(parsed AS VARCHAR) || ' is below 0' END
 ;
 CREATE OR REPLACE TEMP MACRO cs_enum(col, x, ok) AS
-    CASE WHEN cs_text(x) IS NOT NULL AND NOT ok THEN 'unknown value: ' || col || ' = ' || cs_text(x) END
+    CASE WHEN NOT ok AND cs_text(x) IS NOT NULL THEN 'unknown value: ' || col || ' = ' || cs_text(x) END

@@ -20,4 +20,6 @@ SELECT _file, _row, partner_id, partner_name, country,
 FROM d
 ;
 CREATE OR REPLACE TABLE partners AS
-SELECT partner_id, partner_name, country FROM chk_partners WHERE reason IS NULL
+-- partner_key: a compact integer key the metric SQL joins on.
+SELECT row_number() OVER (ORDER BY partner_id)::INTEGER AS partner_key, partner_id, partner_name, country
+FROM chk_partners WHERE reason IS NULL

@@ -25,4 +25,6 @@ SELECT _file, _row, tenant_id, segment, cloud,
 FROM d
 ;
 CREATE OR REPLACE TABLE tenants AS
-SELECT tenant_id, segment, cloud FROM chk_tenants WHERE reason IS NULL
+-- tenant_key: a compact integer key the usage tables and metric SQL join on.
+SELECT row_number() OVER (ORDER BY tenant_id)::INTEGER AS tenant_key, tenant_id, segment, cloud
+FROM chk_tenants WHERE reason IS NULL

@@ -1,16 +1,16 @@
 -- Business Applications: net customer adds (revenue pairs), usage growth and deployments (MCV),
 -- and the enterprise/SMB classification. A pair is (tenant, workload).
 CREATE OR REPLACE TABLE ba_pairs AS
-SELECT DISTINCT tenant_id, workload FROM bizapps_usage
+SELECT DISTINCT tenant_key, workload FROM bizapps_usage
 ;
 -- Pair coverage per month and association set. cs_ok: some covering association's type also
 -- belongs to the workload's customer-success association group.
 CREATE OR REPLACE TABLE ba_pcov AS
-SELECT s.set_key, am.partner_id, pr.tenant_id, pr.workload, am.month,
+SELECT s.set_key, am.partner_key, pr.tenant_key, pr.workload, am.month,
     bool_or(g.association_type IS NOT NULL) AS cs_ok
 FROM assoc_month am
 JOIN rb_assoc_set_type s ON s.association_type = am.association_type
-JOIN ba_pairs pr ON pr.tenant_id = am.tenant_id AND (am.workload IS NULL OR am.workload = pr.workload)
+JOIN ba_pairs pr ON pr.tenant_key = am.tenant_key AND (am.workload IS NULL OR am.workload = pr.workload)
 LEFT JOIN rb_bizapps_workload w ON w.name = pr.workload
 LEFT JOIN rb_assoc_group g ON g.solution_area = 'business_applications' AND g.group_name = w.association_group
     AND g.association_type = am.association_type
@@ -19,16 +19,16 @@ GROUP BY ALL
 ;
 -- Attributed usage per pair and month; MCV = active users x rate (rate-card workloads only).
 CREATE OR REPLACE TABLE ba_attr AS
-SELECT c.set_key, c.partner_id, c.tenant_id, c.workload, c.month, c.cs_ok,
+SELECT c.set_key, c.partner_key, c.tenant_key, c.workload, c.month, c.cs_ok,
     u.revenue_usd, w.net_customer_adds AS nca_workload,
     CASE WHEN w.mcv_rate IS NOT NULL THEN u.active_users * w.mcv_rate END AS mcv
 FROM ba_pcov c
-JOIN bizapps_usage u ON u.tenant_id = c.tenant_id AND u.workload = c.workload AND u.month = c.month
+JOIN bizapps_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload AND u.month = c.month
 JOIN rb_bizapps_workload w ON w.name = c.workload
 ;
 -- Net customer adds: pairs of net-customer-adds workloads over the revenue floor, S minus S-12.
 INSERT INTO measures
-SELECT m.solution_area, m.track, m.metric, x.partner_id,
+SELECT m.solution_area, m.track, m.metric, x.partner_key,
     count(*) FILTER (WHERE x.month = p.s AND x.revenue_usd >= m.revenue_floor)
   - count(*) FILTER (WHERE x.month = p.s12 AND x.revenue_usd >= m.revenue_floor) AS value,
     true, NULL,
@@ -41,11 +41,11 @@ JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track A
 JOIN ba_attr x ON x.set_key = k.set_key AND x.nca_workload
 CROSS JOIN params p
 WHERE m.metric = 'net_customer_adds' AND m.applicable AND x.month IN (p.s, p.s12)
-GROUP BY m.solution_area, m.track, m.metric, x.partner_id, m.revenue_floor
+GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.revenue_floor
 ;
 -- Growth base per pair (customer-success coverage only).
 CREATE OR REPLACE TABLE ba_growth_base AS
-SELECT c.set_key, c.partner_id, c.tenant_id, c.workload,
+SELECT c.set_key, c.partner_key, c.tenant_key, c.workload,
     CASE WHEN bool_or(c.month = p.s12) THEN any_value(p.s12) ELSE min(c.month) FILTER (WHERE c.month > p.s12) END AS base_month
 FROM ba_pcov c
 JOIN rb_bizapps_workload w ON w.name = c.workload AND w.mcv_rate IS NOT NULL
@@ -57,17 +57,17 @@ HAVING bool_or(c.month = p.s) OR bool_or(c.month = p.s12)
 -- Usage growth: % growth of total MCV; 0 points unless the base reaches the prerequisite.
 INSERT INTO measures
 WITH g AS (
-    SELECT b.set_key, b.partner_id,
+    SELECT b.set_key, b.partner_key,
         sum(coalesce(cur.mcv, 0)) AS mcv_now, sum(coalesce(base.mcv, 0)) AS mcv_base, count(*) AS pairs
     FROM ba_growth_base b
     CROSS JOIN params p
-    LEFT JOIN ba_attr cur ON cur.set_key = b.set_key AND cur.partner_id = b.partner_id AND cur.tenant_id = b.tenant_id
+    LEFT JOIN ba_attr cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key
         AND cur.workload = b.workload AND cur.month = p.s AND cur.cs_ok
-    LEFT JOIN ba_attr base ON base.set_key = b.set_key AND base.partner_id = b.partner_id AND base.tenant_id = b.tenant_id
+    LEFT JOIN ba_attr base ON base.set_key = b.set_key AND base.partner_key = b.partner_key AND base.tenant_key = b.tenant_key
         AND base.workload = b.workload AND base.month = b.base_month AND base.cs_ok
     GROUP BY ALL
 )
-SELECT m.solution_area, m.track, m.metric, g.partner_id,
+SELECT m.solution_area, m.track, m.metric, g.partner_key,
     CASE WHEN g.mcv_base > 0 THEN (g.mcv_now - g.mcv_base) * 100 / g.mcv_base END AS value,
     g.mcv_base >= m.base_minimum, NULL,
     json_object('mcv_now', round(g.mcv_now, 2), 'mcv_base', round(g.mcv_base, 2), 'pairs', g.pairs,
@@ -80,7 +80,7 @@ WHERE m.metric = 'usage_growth' AND m.applicable
 ;
 -- Deployments: pairs with MCV over the floor in S minus those in S-12.
 INSERT INTO measures
-SELECT m.solution_area, m.track, m.metric, x.partner_id,
+SELECT m.solution_area, m.track, m.metric, x.partner_key,
     count(*) FILTER (WHERE x.month = p.s AND x.mcv >= m.mcv_floor)
   - count(*) FILTER (WHERE x.month = p.s12 AND x.mcv >= m.mcv_floor) AS value,
     true, NULL,
@@ -93,7 +93,7 @@ JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track A
 JOIN ba_attr x ON x.set_key = k.set_key AND x.cs_ok AND x.mcv IS NOT NULL
 CROSS JOIN params p
 WHERE m.metric = 'deployments' AND m.applicable AND x.month IN (p.s, p.s12)
-GROUP BY m.solution_area, m.track, m.metric, x.partner_id, m.mcv_floor
+GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.mcv_floor
 ;
 -- Classification: enterprise with at least min_pairs pairs over the revenue floor in both S and S-12
 -- (attributed through the net-customer-adds associations).
@@ -104,12 +104,12 @@ WITH k AS (
     WHERE a.track_selection = 'business_applications_classification'
 ),
 pairs AS (
-    SELECT k.solution_area, k.ba_min_pairs, x.partner_id, x.tenant_id, x.workload
+    SELECT k.solution_area, k.ba_min_pairs, x.partner_key, x.tenant_key, x.workload
     FROM k JOIN ba_attr x ON x.set_key = k.set_key CROSS JOIN params p
     WHERE x.month IN (p.s, p.s12) AND x.revenue_usd > k.ba_revenue_floor
     GROUP BY ALL
     HAVING count(DISTINCT x.month) = 2
 )
-SELECT solution_area, partner_id, count(*) AS large_pairs,
+SELECT solution_area, partner_key, count(*) AS large_pairs,
     CASE WHEN count(*) >= any_value(ba_min_pairs) THEN 'enterprise' ELSE 'smb' END AS track
 FROM pairs GROUP BY ALL

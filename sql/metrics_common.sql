@@ -14,9 +14,9 @@ SELECT CAST(g.m AS DATE) AS month FROM params p, generate_series(p.s23, p.s, INT
 -- An association is active in month m when start <= last day of m and (end is null or end >= first day of m).
 -- Only public-cloud tenants count.
 CREATE OR REPLACE TABLE assoc_month AS
-SELECT a.partner_id, a.tenant_id, a.association_type, a.workload, c.month
+SELECT a.partner_key, a.tenant_key, a.association_type, a.workload, c.month
 FROM associations a
-JOIN tenants t ON t.tenant_id = a.tenant_id AND t.cloud = 'public'
+JOIN tenants t ON t.tenant_key = a.tenant_key AND t.cloud = 'public'
 JOIN cal c ON a.start_date <= last_day(c.month) AND (a.end_date IS NULL OR a.end_date >= c.month)
 ;
 -- Each (metric, part, option) names the set of association types it accepts; metrics sharing a
@@ -32,5 +32,5 @@ SELECT DISTINCT set_key, unnest(string_split(set_key, ',')) AS association_type 
 ;
 -- Every family inserts its measures here. points_raw is set by non-linear rules (before cap and rounding);
 -- scorable false forces 0 points (a prerequisite not met).
-CREATE OR REPLACE TABLE measures (solution_area VARCHAR, track VARCHAR, metric VARCHAR, partner_id VARCHAR,
+CREATE OR REPLACE TABLE measures (solution_area VARCHAR, track VARCHAR, metric VARCHAR, partner_key VARCHAR,
     value DOUBLE, scorable BOOLEAN, points_raw DOUBLE, detail VARCHAR)

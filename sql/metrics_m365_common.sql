@@ -20,7 +20,7 @@ CREATE OR REPLACE MACRO band_key_of(family, lo, lo_excl, hi, hi_excl, sticky) AS
 ;
 -- A tenant is in a band in a month when one workload of the band's set has paid licences in it.
 CREATE OR REPLACE TABLE m365_tband AS
-SELECT b.band_key, u.tenant_id, u.month,
+SELECT b.band_key, u.tenant_key, u.month,
     bool_or(in_band(u.paid_licenses, b.lo, b.lo_excl, b.hi, b.hi_excl)) AS in_band,
     bool_or(b.hi IS NOT NULL AND u.paid_licenses > b.hi) AS above
 FROM m365_usage u
@@ -30,25 +30,25 @@ GROUP BY ALL
 ;
 -- Eligible: in the band, or (sticky SMB) above it now and in it twelve months earlier.
 CREATE OR REPLACE TABLE m365_elig AS
-SELECT x.band_key, x.tenant_id, x.month
+SELECT x.band_key, x.tenant_key, x.month
 FROM m365_tband x
 JOIN rb_band b ON b.band_key = x.band_key
-LEFT JOIN m365_tband prev ON prev.band_key = x.band_key AND prev.tenant_id = x.tenant_id
+LEFT JOIN m365_tband prev ON prev.band_key = x.band_key AND prev.tenant_key = x.tenant_key
     AND prev.month = (x.month - INTERVAL 12 MONTH)::DATE
 WHERE x.in_band OR (b.sticky AND x.above AND coalesce(prev.in_band, false))
 ;
 CREATE OR REPLACE TABLE m365_pairs AS
-SELECT DISTINCT tenant_id, workload FROM m365_usage
+SELECT DISTINCT tenant_key, workload FROM m365_usage
 ;
 CREATE OR REPLACE TABLE m365_pcov AS
-SELECT DISTINCT s.set_key, am.partner_id, pr.tenant_id, pr.workload, am.month
+SELECT DISTINCT s.set_key, am.partner_key, pr.tenant_key, pr.workload, am.month
 FROM assoc_month am
 JOIN rb_assoc_set_type s ON s.association_type = am.association_type
-JOIN m365_pairs pr ON pr.tenant_id = am.tenant_id AND (am.workload IS NULL OR am.workload = pr.workload)
+JOIN m365_pairs pr ON pr.tenant_key = am.tenant_key AND (am.workload IS NULL OR am.workload = pr.workload)
 WHERE s.set_key IN (SELECT set_key FROM rb_assoc_set WHERE family IN ('modern_work', 'security') AND part IN ('', 'm365'))
 ;
 -- Attributed usage of covered pairs.
 CREATE OR REPLACE TABLE m365_attr AS
-SELECT c.set_key, c.partner_id, c.tenant_id, c.workload, c.month, u.paid_licenses, u.active_users
+SELECT c.set_key, c.partner_key, c.tenant_key, c.workload, c.month, u.paid_licenses, u.active_users
 FROM m365_pcov c
-JOIN m365_usage u ON u.tenant_id = c.tenant_id AND u.workload = c.workload AND u.month = c.month
+JOIN m365_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload AND u.month = c.month

@@ -9,7 +9,7 @@ WHERE m.applicable AND m.category <> 'skilling'
 ;
 -- Security ACR per tenant: TTM (S-11..S) and previous TTM (S-23..S-12), and the months S and S-12.
 CREATE OR REPLACE TABLE sec_az_tenant AS
-SELECT t.set_key, t.partner_id, t.tenant_id,
+SELECT t.set_key, t.partner_key, t.tenant_key,
     coalesce(sum(t.sec_acr) FILTER (WHERE t.month BETWEEN p.s11 AND p.s), 0) AS ttm,
     coalesce(sum(t.sec_acr) FILTER (WHERE t.month BETWEEN p.s23 AND p.s12), 0) AS prev_ttm
 FROM az_tm t CROSS JOIN params p
@@ -18,38 +18,38 @@ GROUP BY ALL
 ;
 -- Microsoft 365 tenants in band and covered for a security workload, per month.
 CREATE OR REPLACE TABLE sec_m365_tenant AS
-SELECT DISTINCT m.solution_area, m.track, m.metric, c.partner_id, c.tenant_id, c.month
+SELECT DISTINCT m.solution_area, m.track, m.metric, c.partner_key, c.tenant_key, c.month
 FROM sec_metric m
 JOIN m365_pcov c ON c.set_key = m.m365_set
 JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
-JOIN m365_elig e ON e.band_key = m.band_key AND e.tenant_id = c.tenant_id AND e.month = c.month
+JOIN m365_elig e ON e.band_key = m.band_key AND e.tenant_key = c.tenant_key AND e.month = c.month
 WHERE m.band_key IS NOT NULL
 ;
 -- Net customer adds: Azure tenants with TTM security ACR >= floor, plus Microsoft 365 tenants in band
 -- in some month of the TTM; current TTM minus previous TTM.
 INSERT INTO measures
 WITH az AS (
-    SELECT m.solution_area, m.track, m.metric, t.partner_id,
+    SELECT m.solution_area, m.track, m.metric, t.partner_key,
         count(*) FILTER (WHERE t.ttm >= m.ttm_min) AS now, count(*) FILTER (WHERE t.prev_ttm >= m.ttm_min) AS base
     FROM sec_metric m JOIN sec_az_tenant t ON t.set_key = m.az_set
     WHERE m.metric = 'net_customer_adds'
     GROUP BY ALL
 ),
 ms AS (
-    SELECT x.solution_area, x.track, x.metric, x.partner_id,
-        count(DISTINCT x.tenant_id) FILTER (WHERE x.month BETWEEN p.s11 AND p.s) AS now,
-        count(DISTINCT x.tenant_id) FILTER (WHERE x.month BETWEEN p.s23 AND p.s12) AS base
+    SELECT x.solution_area, x.track, x.metric, x.partner_key,
+        count(DISTINCT x.tenant_key) FILTER (WHERE x.month BETWEEN p.s11 AND p.s) AS now,
+        count(DISTINCT x.tenant_key) FILTER (WHERE x.month BETWEEN p.s23 AND p.s12) AS base
     FROM sec_m365_tenant x CROSS JOIN params p
     WHERE x.metric = 'net_customer_adds'
     GROUP BY ALL
 ),
 j AS (
     SELECT coalesce(az.solution_area, ms.solution_area) AS solution_area, coalesce(az.track, ms.track) AS track,
-        coalesce(az.metric, ms.metric) AS metric, coalesce(az.partner_id, ms.partner_id) AS partner_id,
+        coalesce(az.metric, ms.metric) AS metric, coalesce(az.partner_key, ms.partner_key) AS partner_key,
         coalesce(az.now, 0) AS az_now, coalesce(az.base, 0) AS az_base, coalesce(ms.now, 0) AS m365_now, coalesce(ms.base, 0) AS m365_base
-    FROM az FULL JOIN ms USING (solution_area, track, metric, partner_id)
+    FROM az FULL JOIN ms USING (solution_area, track, metric, partner_key)
 )
-SELECT solution_area, track, metric, partner_id, (az_now + m365_now) - (az_base + m365_base), true, NULL,
+SELECT solution_area, track, metric, partner_key, (az_now + m365_now) - (az_base + m365_base), true, NULL,
     json_object('azure_now', az_now, 'azure_base', az_base, 'm365_now', m365_now, 'm365_base', m365_base)::VARCHAR
 FROM j
 ;
@@ -57,7 +57,7 @@ FROM j
 -- tenants in band with the active share in S vs S-12.
 INSERT INTO measures
 WITH az AS (
-    SELECT m.solution_area, m.track, m.metric, t.partner_id,
+    SELECT m.solution_area, m.track, m.metric, t.partner_key,
         count(*) FILTER (WHERE in_band(t.ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl)) AS now,
         count(*) FILTER (WHERE in_band(t.prev_ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl)) AS base
     FROM sec_metric m JOIN sec_az_tenant t ON t.set_key = m.az_set
@@ -65,28 +65,28 @@ WITH az AS (
     GROUP BY ALL
 ),
 share AS (
-    SELECT x.solution_area, x.track, x.metric, x.partner_id, x.tenant_id, x.month,
+    SELECT x.solution_area, x.track, x.metric, x.partner_key, x.tenant_key, x.month,
         sum(a.active_users) >= any_value(m.active_share_min) * sum(a.paid_licenses) AND sum(a.paid_licenses) > 0 AS deployed
     FROM sec_m365_tenant x
     JOIN sec_metric m ON m.solution_area = x.solution_area AND m.track = x.track AND m.metric = x.metric
-    JOIN m365_attr a ON a.set_key = m.m365_set AND a.partner_id = x.partner_id AND a.tenant_id = x.tenant_id AND a.month = x.month
+    JOIN m365_attr a ON a.set_key = m.m365_set AND a.partner_key = x.partner_key AND a.tenant_key = x.tenant_key AND a.month = x.month
     JOIN rb_m365_workload w ON w.name = a.workload AND w.set_name = 'security'
     CROSS JOIN params p
     WHERE x.metric = 'deployments' AND x.month IN (p.s, p.s12)
     GROUP BY ALL
 ),
 ms AS (
-    SELECT solution_area, track, metric, partner_id,
+    SELECT solution_area, track, metric, partner_key,
         count(*) FILTER (WHERE month = p.s AND deployed) AS now, count(*) FILTER (WHERE month = p.s12 AND deployed) AS base
     FROM share CROSS JOIN params p GROUP BY ALL
 ),
 j AS (
     SELECT coalesce(az.solution_area, ms.solution_area) AS solution_area, coalesce(az.track, ms.track) AS track,
-        coalesce(az.metric, ms.metric) AS metric, coalesce(az.partner_id, ms.partner_id) AS partner_id,
+        coalesce(az.metric, ms.metric) AS metric, coalesce(az.partner_key, ms.partner_key) AS partner_key,
         coalesce(az.now, 0) AS az_now, coalesce(az.base, 0) AS az_base, coalesce(ms.now, 0) AS m365_now, coalesce(ms.base, 0) AS m365_base
-    FROM az FULL JOIN ms USING (solution_area, track, metric, partner_id)
+    FROM az FULL JOIN ms USING (solution_area, track, metric, partner_key)
 )
-SELECT solution_area, track, metric, partner_id, (az_now + m365_now) - (az_base + m365_base), true, NULL,
+SELECT solution_area, track, metric, partner_key, (az_now + m365_now) - (az_base + m365_base), true, NULL,
     json_object('azure_now', az_now, 'azure_base', az_base, 'm365_now', m365_now, 'm365_base', m365_base)::VARCHAR
 FROM j
 ;
@@ -100,40 +100,40 @@ WITH comp AS (
     WHERE m.metric = 'usage_growth'
 ),
 az_base AS (
-    SELECT b.set_key, b.partner_id, b.tenant_id, b.base_month FROM az_growth_base b
+    SELECT b.set_key, b.partner_key, b.tenant_key, b.base_month FROM az_growth_base b
 ),
 az AS (
-    SELECT comp.solution_area, comp.track, comp.metric, comp.component, b.partner_id,
+    SELECT comp.solution_area, comp.track, comp.metric, comp.component, b.partner_key,
         sum(coalesce(cur.sec_acr, 0)) AS now, sum(coalesce(bs.sec_acr, 0)) AS base
     FROM comp
     JOIN sec_az_tenant t ON t.set_key = comp.az_set AND in_band(t.ttm, comp.ttm_lo, comp.ttm_lo_excl, comp.ttm_hi, comp.ttm_hi_excl)
-    JOIN az_base b ON b.set_key = t.set_key AND b.partner_id = t.partner_id AND b.tenant_id = t.tenant_id
+    JOIN az_base b ON b.set_key = t.set_key AND b.partner_key = t.partner_key AND b.tenant_key = t.tenant_key
     CROSS JOIN params p
-    LEFT JOIN az_tm cur ON cur.set_key = b.set_key AND cur.partner_id = b.partner_id AND cur.tenant_id = b.tenant_id AND cur.month = p.s
-    LEFT JOIN az_tm bs ON bs.set_key = b.set_key AND bs.partner_id = b.partner_id AND bs.tenant_id = b.tenant_id AND bs.month = b.base_month
+    LEFT JOIN az_tm cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key AND cur.month = p.s
+    LEFT JOIN az_tm bs ON bs.set_key = b.set_key AND bs.partner_key = b.partner_key AND bs.tenant_key = b.tenant_key AND bs.month = b.base_month
     WHERE comp.component = 'azure_security_acr_growth'
     GROUP BY ALL
 ),
 ms_pairs AS (
-    SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_id, c.tenant_id, c.workload,
+    SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_key, c.tenant_key, c.workload,
         bool_or(c.month = p.s) AS cov_now,
         CASE WHEN bool_or(c.month = p.s12) THEN any_value(p.s12) ELSE min(c.month) FILTER (WHERE c.month > p.s12) END AS base_month
     FROM comp
     JOIN m365_pcov c ON c.set_key = comp.m365_set
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
     CROSS JOIN params p
-    JOIN m365_elig e ON e.band_key = comp.comp_band AND e.tenant_id = c.tenant_id AND e.month = p.s
+    JOIN m365_elig e ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key AND e.month = p.s
     WHERE comp.component = 'm365_protected_users_growth' AND c.month BETWEEN p.s12 AND p.s
     GROUP BY ALL
     HAVING bool_or(c.month = p.s) OR bool_or(c.month = p.s12)
 ),
 ms AS (
-    SELECT x.solution_area, x.track, x.metric, x.component, x.partner_id,
+    SELECT x.solution_area, x.track, x.metric, x.component, x.partner_key,
         sum(CASE WHEN x.cov_now THEN coalesce(least(cur.active_users, cur.paid_licenses), 0) ELSE 0 END) AS now,
         sum(coalesce(least(bu.active_users, bu.paid_licenses), 0)) AS base
     FROM ms_pairs x CROSS JOIN params p
-    LEFT JOIN m365_usage cur ON cur.tenant_id = x.tenant_id AND cur.workload = x.workload AND cur.month = p.s
-    LEFT JOIN m365_usage bu ON bu.tenant_id = x.tenant_id AND bu.workload = x.workload AND bu.month = x.base_month
+    LEFT JOIN m365_usage cur ON cur.tenant_key = x.tenant_key AND cur.workload = x.workload AND cur.month = p.s
+    LEFT JOIN m365_usage bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
     GROUP BY ALL
 ),
 parts AS (
@@ -144,7 +144,7 @@ scored AS (
         round(least(comp.max_points, greatest(0, now - base) / comp.units_per_point), 2) AS comp_points
     FROM parts JOIN comp USING (solution_area, track, metric, component)
 )
-SELECT solution_area, track, metric, partner_id, sum(comp_points) AS value, true, sum(comp_points) AS points_raw,
+SELECT solution_area, track, metric, partner_key, sum(comp_points) AS value, true, sum(comp_points) AS points_raw,
     json_object('components', list(json_object('component', component, 'now', round(now, 2), 'base', round(base, 2),
         'growth', round(now - base, 2), 'units_per_point', units_per_point, 'points', comp_points) ORDER BY component))::VARCHAR
 FROM scored

@@ -3,7 +3,7 @@
 CREATE OR REPLACE TABLE recommendations AS
 WITH sel AS (
     SELECT m.* FROM metric_scores m
-    JOIN selected_track s ON s.partner_id = m.partner_id AND s.solution_area = m.solution_area AND s.track = m.track
+    JOIN selected_track s ON s.partner_key = m.partner_key AND s.solution_area = m.solution_area AND s.track = m.track
 ),
 zero AS (
     SELECT partner_id, solution_area, track, 'metric_at_zero' AS kind, metric, 1 AS priority,
@@ -20,34 +20,37 @@ gap AS (
 ),
 expiring AS (
     -- A counted certification whose expiry, or retirement grace end, falls within the warning horizon.
-    SELECT DISTINCT sc.solution_area, sc.track, sc.metric, c.partner_id, c.person_id, c.certification,
+    SELECT DISTINCT sc.solution_area, sc.track, sc.metric, c.partner_key, c.person_id, c.certification,
         least(c.expires_on, CASE WHEN r.retires_on IS NOT NULL THEN r.retires_on + to_months(g.retired_grace_months) END)::DATE AS stops_counting
     FROM cert_counted cc
-    JOIN certifications c ON c.partner_id = cc.partner_id AND c.person_id = cc.person_id AND c.certification = cc.certification
+    JOIN certifications c ON c.partner_key = cc.partner_key AND c.person_id = cc.person_id AND c.certification = cc.certification
     JOIN rb_cert r ON r.code = c.certification
     JOIN rb_step_cert sc ON sc.code = c.certification
     CROSS JOIN params p CROSS JOIN rb_general g
 ),
 exp AS (
-    SELECT e.partner_id, e.solution_area, e.track, 'certification_expiring', e.metric, 3,
+    SELECT pt.partner_id, e.solution_area, e.track, 'certification_expiring', e.metric, 3,
         e.certification || ' of person ' || e.person_id || ' stops counting on ' || e.stops_counting::VARCHAR,
         json_object('person_id', e.person_id, 'certification', e.certification, 'stops_counting', e.stops_counting)::VARCHAR
     FROM expiring e
-    JOIN selected_track s ON s.partner_id = e.partner_id AND s.solution_area = e.solution_area AND s.track = e.track
+    JOIN selected_track s ON s.partner_key = e.partner_key AND s.solution_area = e.solution_area AND s.track = e.track
+    JOIN partners pt ON pt.partner_key = e.partner_key
     CROSS JOIN params p CROSS JOIN rb_general g
     WHERE e.stops_counting IS NOT NULL AND e.stops_counting <= p.asof + g.expiry_warning_days
 ),
 floor AS (
     -- Azure customers with usage in S but below the net-customer-adds floor of the selected track.
-    SELECT t.partner_id, m.solution_area, m.track, 'customer_below_acr_floor', m.metric, 4,
-        'tenant ' || t.tenant_id || ' has ' || round(t.acr, 2)::VARCHAR || ' USD ACR in the month, below the '
+    SELECT pt.partner_id, m.solution_area, m.track, 'customer_below_acr_floor', m.metric, 4,
+        'tenant ' || tn.tenant_id || ' has ' || round(t.acr, 2)::VARCHAR || ' USD ACR in the month, below the '
             || m.acr_floor::VARCHAR || ' USD floor, so it does not count as a customer',
-        json_object('tenant_id', t.tenant_id, 'acr_usd', round(t.acr, 2), 'acr_floor_usd', m.acr_floor)::VARCHAR
+        json_object('tenant_id', tn.tenant_id, 'acr_usd', round(t.acr, 2), 'acr_floor_usd', m.acr_floor)::VARCHAR
     FROM rb_metric m
     JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
     JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
     JOIN az_tm t ON t.set_key = k.set_key
-    JOIN selected_track s ON s.partner_id = t.partner_id AND s.solution_area = m.solution_area AND s.track = m.track
+    JOIN selected_track s ON s.partner_key = t.partner_key AND s.solution_area = m.solution_area AND s.track = m.track
+    JOIN partners pt ON pt.partner_key = t.partner_key
+    JOIN tenants tn ON tn.tenant_key = t.tenant_key
     CROSS JOIN params p
     WHERE m.metric = 'net_customer_adds' AND t.month = p.s AND t.acr > 0 AND t.acr < m.acr_floor
 )

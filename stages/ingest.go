@@ -63,10 +63,10 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := r.DB.ExecFile(ctx, "ingest_macros"); err != nil {
 		return err
 	}
-	if err := r.DB.ExecFile(ctx, "ingest_init"); err != nil {
+	window := []any{dsql.Named("wfrom", r.Window.From.First()), dsql.Named("wto", r.Window.To.First())}
+	if err := r.DB.ExecFile(ctx, "ingest_init", window...); err != nil {
 		return err
 	}
-	window := []any{dsql.Named("wfrom", r.Window.From.First()), dsql.Named("wto", r.Window.To.First())}
 	var total int64
 	for _, t := range Tables {
 		tstart := time.Now()
@@ -85,20 +85,12 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 			return err
 		}
 		text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
-		var args []any
-		if strings.Contains(text, "$wfrom") {
-			args = window
-		}
-		if err := r.DB.Exec(ctx, "ingest_"+t.name, text, args...); err != nil {
+		if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
 			return fmt.Errorf("ingest %s: %w", t.name, readError(err))
 		}
 		chk := "chk_" + t.name
-		row := r.DB.SQL().QueryRowContext(ctx, sql.Render("ingest_account", map[string]string{"table": chk}))
-		if err := row.Scan(&stats.Read, &stats.Accepted, &stats.Rejected, &stats.OutOfWindow); err != nil {
+		if err := account(ctx, r, chk, &stats); err != nil {
 			return fmt.Errorf("ingest %s: count rows: %w", t.name, err)
-		}
-		if err := fileRows(ctx, r, chk, &stats); err != nil {
-			return fmt.Errorf("ingest %s: %w", t.name, err)
 		}
 		if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
 			map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
@@ -123,24 +115,28 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	return nil
 }
 
-// fileRows fills the row count of each input file from the checked table.
-func fileRows(ctx context.Context, r *pipeline.Run, chk string, stats *pipeline.TableStats) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Render("ingest_file_rows", map[string]string{"table": chk}))
+// account counts each file's rows by outcome and adds them up for the table.
+func account(ctx context.Context, r *pipeline.Run, chk string, stats *pipeline.TableStats) error {
+	rows, err := r.DB.SQL().QueryContext(ctx, sql.Render("ingest_account", map[string]string{"table": chk}))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	counts := map[string]int64{}
+	perFile := map[string]int64{}
 	for rows.Next() {
 		var f string
-		var n int64
-		if err := rows.Scan(&f, &n); err != nil {
+		var read, acc, rej, oow int64
+		if err := rows.Scan(&f, &read, &acc, &rej, &oow); err != nil {
 			return err
 		}
-		counts[f] = n
+		perFile[f] = read
+		stats.Read += read
+		stats.Accepted += acc
+		stats.Rejected += rej
+		stats.OutOfWindow += oow
 	}
 	for i := range stats.Files {
-		stats.Files[i].Rows = counts[filepath.Base(stats.Files[i].Path)]
+		stats.Files[i].Rows = perFile[filepath.Base(stats.Files[i].Path)]
 	}
 	return rows.Err()
 }

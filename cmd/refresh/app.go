@@ -39,6 +39,7 @@ type env struct {
 func commands(e env) map[string]command {
 	return map[string]command{
 		"run":      &runCommand{env: e},
+		"bench":    &benchCommand{env: e},
 		"backfill": &backfillCommand{env: e},
 		"schedule": &scheduleCommand{env: e},
 		"runs":     &runsCommand{env: e},

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"syscall"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/capscore/capscore/duck"
+	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/stages"
+)
+
+// benchCommand is `refresh bench`: on one input set, time a bare scan of every column the metrics
+// read and a full run of the month, in the same process, and print wall time, peak RSS, rows per
+// second and the ratio full / bare.
+type benchCommand struct{ env }
+
+// Run parses the flags and runs the benchmark.
+func (c *benchCommand) Run(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(c.stderr)
+	var rf runFlags
+	rf.register(fs)
+	month := fs.String("month", "2026-10", "snapshot month S")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := rf.config()
+	if err != nil {
+		return err
+	}
+	if cfg.Month, err = pipeline.ParseMonth(*month); err != nil {
+		return usagef("--month: %v", err)
+	}
+	cfg.SkipReadiness = true
+	log := zap.NewNop()
+	if os.Getenv("REFRESH_LOG_LEVEL") != "" {
+		log = newLogger(c.stderr)
+	}
+
+	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads, TempDir: cfg.TempDir}, log)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	rows, err := stages.BareScan(ctx, db, cfg.Input)
+	db.Close()
+	if err != nil {
+		return err
+	}
+	bare := time.Since(start)
+	bareRSS := peakRSS()
+
+	start = time.Now()
+	if _, err := pipeline.NewRunner(stages.All(), log).RunMonth(ctx, cfg); err != nil {
+		return err
+	}
+	full := time.Since(start)
+	fullRSS := peakRSS()
+
+	threads := cfg.Threads
+	if threads == 0 {
+		threads = runtime.NumCPU()
+	}
+	mem := cfg.MemoryLimit
+	if mem == "" {
+		mem = duck.DefaultMemoryLimit()
+	}
+	fmt.Fprintf(c.stdout, "input %s, month %s, %d rows, threads %d, memory_limit %s, %d CPUs\n",
+		cfg.Input, cfg.Month, rows, threads, mem, runtime.NumCPU())
+	fmt.Fprintf(c.stdout, "%-10s %10s %14s %14s\n", "step", "wall", "rows/s", "peak RSS")
+	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "bare scan", bare.Round(time.Millisecond), float64(rows)/bare.Seconds(), mib(bareRSS))
+	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "full run", full.Round(time.Millisecond), float64(rows)/full.Seconds(), mib(fullRSS))
+	fmt.Fprintf(c.stdout, "full / bare = %.2f\n", full.Seconds()/bare.Seconds())
+	return nil
+}
+
+// peakRSS is the process's peak resident set size so far, in bytes.
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024 // Linux reports KiB
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

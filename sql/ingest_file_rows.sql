@@ -1,1 +1,0 @@
-SELECT _file, count(*) FROM {{table}} GROUP BY _file
