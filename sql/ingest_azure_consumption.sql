@@ -29,9 +29,9 @@ SELECT _file, _row, tenant_key, month, service, offer, acr_usd, reason, out_of_w
     CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
 FROM r
 ;
--- Accepted rows summed per tenant, month and service; offers the rubric excludes are dropped here.
-CREATE OR REPLACE TABLE azure_consumption AS
-SELECT tenant_key, month, service, sum(acr_usd) AS acr
+-- Accepted rows, offers the rubric excludes dropped. A view: the metric SQL sums the rows where it
+-- needs them, so 60M rows are never grouped or held in memory here.
+CREATE OR REPLACE TEMP VIEW azure_consumption AS
+SELECT tenant_key, month, service, acr_usd AS acr
 FROM chk_azure_consumption
 WHERE reason IS NULL AND NOT out_of_window AND offer NOT IN (SELECT offer FROM rb_excluded_offer)
-GROUP BY ALL

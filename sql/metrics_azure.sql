@@ -1,65 +1,95 @@
 -- Azure areas: net customer adds, usage growth, deployments, and the SMB/enterprise classification.
--- Attributed ACR: usage of a covered tenant in a month, offers outside the excluded list, per service.
-CREATE OR REPLACE VIEW az_usage AS
-SELECT tenant_key, month, service, acr FROM azure_consumption
+-- Coverage is a 24-bit mask per (association set, partner, tenant): bit i is month S-23+i. Usage
+-- rows are joined to it once, so an association is never expanded into months and a tenant reached
+-- through several associations counts once.
+CREATE OR REPLACE MACRO month_idx(m, s23) AS datediff('month', s23, m)
 ;
-CREATE OR REPLACE TABLE az_cov AS
-SELECT DISTINCT s.set_key, am.partner_key, am.tenant_key, am.month, am.workload
-FROM assoc_month am
-JOIN rb_assoc_set_type s ON s.association_type = am.association_type
-WHERE s.set_key IN (SELECT set_key FROM rb_assoc_set WHERE family IN ('azure', 'security') AND part IN ('', 'azure'))
+CREATE OR REPLACE MACRO has_bit(mask, i) AS ((mask >> i) & 1) = 1
 ;
--- One row per (set, partner, tenant, month, service) however many associations cover it.
-CREATE OR REPLACE TABLE az_attr AS
-SELECT DISTINCT c.set_key, c.partner_key, u.tenant_key, u.month, u.service, u.acr
-FROM az_usage u
-JOIN az_cov c ON c.tenant_key = u.tenant_key AND c.month = u.month AND (c.workload IS NULL OR c.workload = u.service)
-;
-CREATE OR REPLACE TABLE az_tm AS
-SELECT set_key, partner_key, tenant_key, month, sum(acr) AS acr,
-    sum(acr) FILTER (WHERE service IN (SELECT name FROM rb_service WHERE security)) AS sec_acr
-FROM az_attr GROUP BY ALL
-;
--- Tenant-level coverage per month (a tenant is covered when any eligible association is active).
-CREATE OR REPLACE TABLE az_cov_t AS
-SELECT DISTINCT set_key, partner_key, tenant_key, month FROM az_cov
-;
--- Growth base: tenants covered in S or S-12; base month S-12 when covered then, else the first
--- covered month after S-12.
-CREATE OR REPLACE TABLE az_growth_base AS
-SELECT c.set_key, c.partner_key, c.tenant_key,
-    CASE WHEN bool_or(c.month = p.s12) THEN any_value(p.s12) ELSE min(c.month) FILTER (WHERE c.month > p.s12) END AS base_month
-FROM az_cov_t c, params p
-WHERE c.month BETWEEN p.s12 AND p.s
+CREATE OR REPLACE TABLE az_cov_wl AS
+SELECT k.set_key, a.partner_key, a.tenant_key, a.workload, bit_or(a.mask) AS mask
+FROM assoc_mask a
+JOIN rb_assoc_set_type k ON k.association_type = a.association_type
+WHERE k.set_key IN (SELECT set_key FROM rb_assoc_set WHERE family IN ('azure', 'security') AND part IN ('', 'azure'))
 GROUP BY ALL
-HAVING bool_or(c.month = p.s) OR bool_or(c.month = p.s12)
+;
+-- Per tenant: months covered by all-service associations, and by any association (tenant coverage).
+CREATE OR REPLACE TABLE az_cov_t AS
+SELECT set_key, partner_key, tenant_key,
+    coalesce(bit_or(mask) FILTER (WHERE workload IS NULL), 0) AS mask_all,
+    bit_or(mask) AS mask_any
+FROM az_cov_wl GROUP BY ALL
+;
+-- Growth base index: S-12 (11) when covered then, else the first covered month after S-12.
+CREATE OR REPLACE TABLE az_cov_t AS
+SELECT *, has_bit(mask_any, 23) AS cov_s, has_bit(mask_any, 11) AS cov_s12,
+    CASE WHEN has_bit(mask_any, 11) THEN 11
+         ELSE list_min(list_filter(range(12, 24), i -> has_bit(mask_any, i))) END AS base_idx
+FROM az_cov_t
+;
+-- Attributed ACR per (set, partner, tenant): the months the metrics read.
+CREATE OR REPLACE TABLE az_pt AS
+WITH j AS (
+    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, u.service, u.acr,
+        month_idx(u.month, p.s23) AS i,
+        u.service IN (SELECT name FROM rb_service WHERE security) AS sec
+    FROM azure_consumption u
+    CROSS JOIN params p
+    JOIN az_cov_t c ON c.tenant_key = u.tenant_key
+    LEFT JOIN az_cov_wl w ON w.workload = u.service AND w.set_key = c.set_key AND w.partner_key = c.partner_key
+        AND w.tenant_key = c.tenant_key
+    WHERE has_bit(c.mask_all | coalesce(w.mask, 0), month_idx(u.month, p.s23))
+)
+SELECT set_key, partner_key, tenant_key,
+    coalesce(sum(acr) FILTER (WHERE i = 23), 0) AS acr_s,
+    coalesce(sum(acr) FILTER (WHERE i = 22), 0) AS acr_s1,
+    coalesce(sum(acr) FILTER (WHERE i = 11), 0) AS acr_s12,
+    coalesce(sum(acr) FILTER (WHERE i = 10), 0) AS acr_s13,
+    coalesce(sum(acr) FILTER (WHERE i = base_idx), 0) AS acr_base,
+    coalesce(sum(acr) FILTER (WHERE sec AND i = 23), 0) AS sec_s,
+    coalesce(sum(acr) FILTER (WHERE sec AND i = base_idx), 0) AS sec_base,
+    coalesce(sum(acr) FILTER (WHERE sec AND i >= 12), 0) AS sec_ttm,
+    coalesce(sum(acr) FILTER (WHERE sec AND i <= 11), 0) AS sec_prev_ttm
+FROM j GROUP BY ALL
+;
+-- Covered services with their attributed ACR over S-11..S, per (set, partner).
+CREATE OR REPLACE TABLE az_services AS
+SELECT c.set_key, c.partner_key, u.service, sum(u.acr) AS acr_ttm
+FROM azure_consumption u
+CROSS JOIN params p
+JOIN az_cov_t c ON c.tenant_key = u.tenant_key
+LEFT JOIN az_cov_wl w ON w.workload = u.service AND w.set_key = c.set_key AND w.partner_key = c.partner_key
+    AND w.tenant_key = c.tenant_key
+WHERE u.month BETWEEN p.s11 AND p.s
+  AND has_bit(c.mask_all | coalesce(w.mask, 0), month_idx(u.month, p.s23))
+GROUP BY ALL
 ;
 -- Net customer adds: tenants meeting the floor in S or S-1, minus those meeting it in S-12 or S-13.
 INSERT INTO measures
 SELECT m.solution_area, m.track, m.metric, t.partner_key,
-    count(DISTINCT t.tenant_key) FILTER (WHERE t.month IN (p.s, p.s1) AND t.acr >= m.acr_floor)
-  - count(DISTINCT t.tenant_key) FILTER (WHERE t.month IN (p.s12, p.s13) AND t.acr >= m.acr_floor) AS value,
+    count(*) FILTER (WHERE t.acr_s >= m.acr_floor OR t.acr_s1 >= m.acr_floor)
+  - count(*) FILTER (WHERE t.acr_s12 >= m.acr_floor OR t.acr_s13 >= m.acr_floor) AS value,
     true, NULL,
-    json_object('tenants_now', count(DISTINCT t.tenant_key) FILTER (WHERE t.month IN (p.s, p.s1) AND t.acr >= m.acr_floor),
-                'tenants_base', count(DISTINCT t.tenant_key) FILTER (WHERE t.month IN (p.s12, p.s13) AND t.acr >= m.acr_floor),
+    json_object('tenants_now', count(*) FILTER (WHERE t.acr_s >= m.acr_floor OR t.acr_s1 >= m.acr_floor),
+                'tenants_base', count(*) FILTER (WHERE t.acr_s12 >= m.acr_floor OR t.acr_s13 >= m.acr_floor),
                 'acr_floor_usd', m.acr_floor)::VARCHAR
 FROM rb_metric m
 JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
 JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN az_tm t ON t.set_key = k.set_key
-CROSS JOIN params p
-WHERE m.metric = 'net_customer_adds' AND m.applicable AND t.month IN (p.s, p.s1, p.s12, p.s13)
+JOIN az_pt t ON t.set_key = k.set_key
+WHERE m.metric = 'net_customer_adds' AND m.applicable
 GROUP BY m.solution_area, m.track, m.metric, t.partner_key, m.acr_floor
 ;
--- Usage growth: % growth of attributed ACR, S against the growth base; 0 points below the base minimum.
+-- Usage growth: % growth of attributed ACR, S against the growth base, over tenants covered in S
+-- or S-12 (a tenant covered but without usage adds 0 to both sums); 0 points below the base minimum.
 INSERT INTO measures
 WITH g AS (
-    SELECT b.set_key, b.partner_key,
-        sum(coalesce(cur.acr, 0)) AS acr_now, sum(coalesce(base.acr, 0)) AS acr_base, count(*) AS tenants
-    FROM az_growth_base b
-    CROSS JOIN params p
-    LEFT JOIN az_tm cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key AND cur.month = p.s
-    LEFT JOIN az_tm base ON base.set_key = b.set_key AND base.partner_key = b.partner_key AND base.tenant_key = b.tenant_key AND base.month = b.base_month
+    SELECT c.set_key, c.partner_key,
+        sum(CASE WHEN c.cov_s THEN coalesce(t.acr_s, 0) ELSE 0 END) AS acr_now,
+        sum(coalesce(t.acr_base, 0)) AS acr_base, count(*) AS tenants
+    FROM az_cov_t c
+    LEFT JOIN az_pt t ON t.set_key = c.set_key AND t.partner_key = c.partner_key AND t.tenant_key = c.tenant_key
+    WHERE c.cov_s OR c.cov_s12
     GROUP BY ALL
 )
 SELECT m.solution_area, m.track, m.metric, g.partner_key,
@@ -75,21 +105,14 @@ WHERE m.metric = 'usage_growth' AND m.applicable
 ;
 -- Deployments: distinct services (not excluded) with attributed ACR > 0 over S-11..S.
 INSERT INTO measures
-WITH sv AS (
-    SELECT x.set_key, x.partner_key, x.service
-    FROM az_attr x, params p
-    WHERE x.month BETWEEN p.s11 AND p.s
-      AND x.service NOT IN (SELECT name FROM rb_service WHERE excluded_from_deployments)
-    GROUP BY ALL
-    HAVING sum(x.acr) > 0
-)
 SELECT m.solution_area, m.track, m.metric, sv.partner_key, count(*) AS value, true, NULL,
     json_object('services', list(sv.service ORDER BY sv.service))::VARCHAR
 FROM rb_metric m
 JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
 JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN sv ON sv.set_key = k.set_key
-WHERE m.metric = 'deployments' AND m.applicable
+JOIN az_services sv ON sv.set_key = k.set_key
+WHERE m.metric = 'deployments' AND m.applicable AND sv.acr_ttm > 0
+  AND sv.service NOT IN (SELECT name FROM rb_service WHERE excluded_from_deployments)
 GROUP BY ALL
 ;
 -- Classification: smb when at least the share of customers in S (attributed ACR > 0) are smb.
@@ -102,8 +125,8 @@ WITH k AS (
 c AS (
     SELECT k.solution_area, k.smb_customer_share_min, t.partner_key,
         count(*) AS customers, count(*) FILTER (WHERE tn.segment = 'smb') AS smb_customers
-    FROM k JOIN az_tm t ON t.set_key = k.set_key JOIN tenants tn ON tn.tenant_key = t.tenant_key CROSS JOIN params p
-    WHERE t.month = p.s AND t.acr > 0
+    FROM k JOIN az_pt t ON t.set_key = k.set_key JOIN tenants tn ON tn.tenant_key = t.tenant_key
+    WHERE t.acr_s > 0
     GROUP BY ALL
 )
 SELECT solution_area, partner_key, customers, smb_customers,

@@ -11,13 +11,26 @@ SELECT $s::DATE AS s,
 CREATE OR REPLACE TABLE cal AS
 SELECT CAST(g.m AS DATE) AS month FROM params p, generate_series(p.s23, p.s, INTERVAL 1 MONTH) g(m)
 ;
--- An association is active in month m when start <= last day of m and (end is null or end >= first day of m).
+-- An association is active in month m when start <= last day of m and (end is null or end >= first
+-- day of m): the months from its start month to its end month. mask has bit i set for month S-23+i.
 -- Only public-cloud tenants count.
+CREATE OR REPLACE TABLE assoc_mask AS
+WITH r AS (
+    SELECT a.partner_key, a.tenant_key, a.association_type, a.workload,
+        greatest(0, datediff('month', p.s23, date_trunc('month', a.start_date))) AS lo,
+        least(23, CASE WHEN a.end_date IS NULL THEN 23 ELSE datediff('month', p.s23, date_trunc('month', a.end_date)) END) AS hi
+    FROM associations a
+    JOIN tenants t ON t.tenant_key = a.tenant_key AND t.cloud = 'public'
+    CROSS JOIN params p
+)
+SELECT partner_key, tenant_key, association_type, workload,
+    ((1::BIGINT << (hi + 1)) - 1) - ((1::BIGINT << lo) - 1) AS mask, lo, hi
+FROM r WHERE lo <= hi
+;
+-- The same, one row per active month (for the families that still join on months).
 CREATE OR REPLACE TABLE assoc_month AS
-SELECT a.partner_key, a.tenant_key, a.association_type, a.workload, c.month
-FROM associations a
-JOIN tenants t ON t.tenant_key = a.tenant_key AND t.cloud = 'public'
-JOIN cal c ON a.start_date <= last_day(c.month) AND (a.end_date IS NULL OR a.end_date >= c.month)
+SELECT a.partner_key, a.tenant_key, a.association_type, a.workload, (p.s23 + to_months(a.i::INTEGER))::DATE AS month
+FROM (SELECT *, unnest(range(lo, hi + 1)) AS i FROM assoc_mask) a CROSS JOIN params p
 ;
 -- Each (metric, part, option) names the set of association types it accepts; metrics sharing a
 -- set share their coverage tables.

@@ -9,12 +9,9 @@ WHERE m.applicable AND m.category <> 'skilling'
 ;
 -- Security ACR per tenant: TTM (S-11..S) and previous TTM (S-23..S-12), and the months S and S-12.
 CREATE OR REPLACE TABLE sec_az_tenant AS
-SELECT t.set_key, t.partner_key, t.tenant_key,
-    coalesce(sum(t.sec_acr) FILTER (WHERE t.month BETWEEN p.s11 AND p.s), 0) AS ttm,
-    coalesce(sum(t.sec_acr) FILTER (WHERE t.month BETWEEN p.s23 AND p.s12), 0) AS prev_ttm
-FROM az_tm t CROSS JOIN params p
+SELECT t.set_key, t.partner_key, t.tenant_key, t.sec_ttm AS ttm, t.sec_prev_ttm AS prev_ttm
+FROM az_pt t
 WHERE t.set_key IN (SELECT az_set FROM sec_metric)
-GROUP BY ALL
 ;
 -- Microsoft 365 tenants in band and covered for a security workload, per month.
 CREATE OR REPLACE TABLE sec_m365_tenant AS
@@ -99,18 +96,14 @@ WITH comp AS (
     FROM sec_metric m JOIN rb_component c ON c.solution_area = m.solution_area AND c.track = m.track AND c.metric = m.metric
     WHERE m.metric = 'usage_growth'
 ),
-az_base AS (
-    SELECT b.set_key, b.partner_key, b.tenant_key, b.base_month FROM az_growth_base b
-),
 az AS (
-    SELECT comp.solution_area, comp.track, comp.metric, comp.component, b.partner_key,
-        sum(coalesce(cur.sec_acr, 0)) AS now, sum(coalesce(bs.sec_acr, 0)) AS base
+    -- Growth base as for Azure usage growth: tenants covered in S or S-12.
+    SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_key,
+        sum(CASE WHEN c.cov_s THEN coalesce(x.sec_s, 0) ELSE 0 END) AS now, sum(coalesce(x.sec_base, 0)) AS base
     FROM comp
     JOIN sec_az_tenant t ON t.set_key = comp.az_set AND in_band(t.ttm, comp.ttm_lo, comp.ttm_lo_excl, comp.ttm_hi, comp.ttm_hi_excl)
-    JOIN az_base b ON b.set_key = t.set_key AND b.partner_key = t.partner_key AND b.tenant_key = t.tenant_key
-    CROSS JOIN params p
-    LEFT JOIN az_tm cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key AND cur.month = p.s
-    LEFT JOIN az_tm bs ON bs.set_key = b.set_key AND bs.partner_key = b.partner_key AND bs.tenant_key = b.tenant_key AND bs.month = b.base_month
+    JOIN az_cov_t c ON c.set_key = t.set_key AND c.partner_key = t.partner_key AND c.tenant_key = t.tenant_key AND (c.cov_s OR c.cov_s12)
+    JOIN az_pt x ON x.set_key = t.set_key AND x.partner_key = t.partner_key AND x.tenant_key = t.tenant_key
     WHERE comp.component = 'azure_security_acr_growth'
     GROUP BY ALL
 ),

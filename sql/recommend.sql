@@ -41,17 +41,17 @@ exp AS (
 floor AS (
     -- Azure customers with usage in S but below the net-customer-adds floor of the selected track.
     SELECT pt.partner_id, m.solution_area, m.track, 'customer_below_acr_floor', m.metric, 4,
-        'tenant ' || tn.tenant_id || ' has ' || round(t.acr, 2)::VARCHAR || ' USD ACR in the month, below the '
+        'tenant ' || tn.tenant_id || ' has ' || round(t.acr_s, 2)::VARCHAR || ' USD ACR in the month, below the '
             || m.acr_floor::VARCHAR || ' USD floor, so it does not count as a customer',
-        json_object('tenant_id', tn.tenant_id, 'acr_usd', round(t.acr, 2), 'acr_floor_usd', m.acr_floor)::VARCHAR
+        json_object('tenant_id', tn.tenant_id, 'acr_usd', round(t.acr_s, 2), 'acr_floor_usd', m.acr_floor)::VARCHAR
     FROM rb_metric m
     JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
     JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-    JOIN az_tm t ON t.set_key = k.set_key
+    JOIN az_pt t ON t.set_key = k.set_key
     JOIN selected_track s ON s.partner_key = t.partner_key AND s.solution_area = m.solution_area AND s.track = m.track
     JOIN partners pt ON pt.partner_key = t.partner_key
     JOIN tenants tn ON tn.tenant_key = t.tenant_key
     CROSS JOIN params p
-    WHERE m.metric = 'net_customer_adds' AND t.month = p.s AND t.acr > 0 AND t.acr < m.acr_floor
+    WHERE m.metric = 'net_customer_adds' AND t.acr_s > 0 AND t.acr_s < m.acr_floor
 )
 SELECT * FROM zero UNION ALL SELECT * FROM gap UNION ALL SELECT * FROM exp UNION ALL SELECT * FROM floor
