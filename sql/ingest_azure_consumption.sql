@@ -26,7 +26,7 @@ r AS (
     FROM v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
 )
 SELECT _file, _row, tenant_key, month, service, offer, acr_usd, reason, out_of_window,
-    CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
+    CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM r
 ;
 -- Accepted rows, offers the rubric excludes dropped. A view: the metric SQL sums the rows where it

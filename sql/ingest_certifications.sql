@@ -27,7 +27,7 @@ d AS (
 SELECT _file, _row, partner_id, person_id, certification, earned_on, expires_on,
     coalesce(reason0, CASE WHEN rn > 1 THEN 'duplicate key: first seen in ' || first_file || ' row ' || first_row END) AS reason,
     false AS out_of_window,
-    CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
+    CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM d
 ;
 CREATE OR REPLACE TABLE certifications AS

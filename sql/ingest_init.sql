@@ -2,3 +2,6 @@ CREATE OR REPLACE TABLE rejects (table_name VARCHAR, file VARCHAR, row_number BI
 ;
 -- The usage months the run reads (S-23..S); rows outside are counted as out of window.
 CREATE OR REPLACE TABLE ingest_window AS SELECT $wfrom::DATE AS wfrom, $wto::DATE AS wto
+;
+-- File names by position, for messages about rows that only keep the position.
+CREATE OR REPLACE TABLE ingest_files (table_name VARCHAR, fidx INTEGER, file VARCHAR)

@@ -1,7 +1,10 @@
 -- m365_usage: key (tenant_id, month, workload); workloads from the rubric catalogue.
+CREATE OR REPLACE TABLE m365_usage_workload_rank AS
+SELECT name, (dense_rank() OVER (ORDER BY name))::BIGINT AS rank FROM (SELECT DISTINCT name FROM rb_m365_workload)
+;
 CREATE OR REPLACE TEMP VIEW chk0_m365_usage AS
 WITH v AS (
-    SELECT s._file, s._row, s AS s,
+    SELECT s._file, s._fidx, s._row, s AS s,
         cs_text(s.tenant_id) AS tenant_id, cs_month(s.month) AS month, cs_text(s.workload) AS workload,
         cs_int(s.paid_licenses) AS paid_licenses, cs_int(s.active_users) AS active_users,
         coalesce(
@@ -25,28 +28,37 @@ r AS (
             THEN 'unknown tenant: ' || v.tenant_id ELSE reason0 END AS reason1
     FROM v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
 )
-SELECT _file, _row, s, tenant_key, month, workload, paid_licenses, active_users, reason1, out_of_window FROM r
+SELECT _file, _fidx, _row, s, tenant_key, month, workload, paid_licenses, active_users, reason1, out_of_window,
+    -- One integer per (tenant, month, workload): tenant key, absolute month, workload rank.
+    (tenant_key::BIGINT << 28) | ((year(month) * 12 + month(month))::BIGINT << 10)
+        | (SELECT rank FROM m365_usage_workload_rank wr WHERE wr.name = workload) AS key
+FROM r
 ;
--- The clean table: one pass keeps the first row of each key (file name, then row order) and counts the key's rows.
+-- Accepted rows, with the key and position needed to find duplicates.
 CREATE OR REPLACE TABLE m365_usage AS
-SELECT tenant_key, month, workload,
-    arg_min(paid_licenses, {'file': _file, 'row': _row}) AS paid_licenses, arg_min(active_users, {'file': _file, 'row': _row}) AS active_users,
-    min({'file': _file, 'row': _row}) AS first, count(*) AS n
+SELECT tenant_key, month, workload, paid_licenses, active_users, key, _fidx, _row
 FROM chk0_m365_usage
 WHERE reason1 IS NULL AND NOT out_of_window
-GROUP BY ALL
 ;
+-- Keys seen more than once: the first row (file name, then row order) stays, the others are rejected.
 CREATE OR REPLACE TABLE dups_m365_usage AS
-SELECT tenant_key, month, workload, first FROM m365_usage WHERE n > 1
+WITH d AS (SELECT key FROM m365_usage GROUP BY key HAVING count(*) > 1)
+SELECT key, _fidx, _row,
+    row_number() OVER w AS rn, first_value(_fidx) OVER w AS first_fidx, first_value(_row) OVER w AS first_row
+FROM m365_usage WHERE key IN (SELECT key FROM d)
+WINDOW w AS (PARTITION BY key ORDER BY _fidx, _row)
+;
+DELETE FROM m365_usage USING dups_m365_usage d
+WHERE m365_usage.key = d.key AND m365_usage._fidx = d._fidx AND m365_usage._row = d._row AND d.rn > 1
 ;
 -- Every row with its outcome: later rows of a duplicated key are rejects.
 CREATE OR REPLACE TEMP VIEW chk_m365_usage AS
-SELECT _file, _row, reason, out_of_window, CASE WHEN reason IS NOT NULL THEN to_json(s)::VARCHAR END AS raw
+SELECT _file, _row, reason, out_of_window, CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM (
 SELECT c._file, c._row, c.s, c.out_of_window,
-    coalesce(c.reason1, CASE WHEN d.first IS NOT NULL AND {'file': c._file, 'row': c._row} <> d.first
-        THEN 'duplicate key: first seen in ' || d.first.file || ' row ' || d.first.row END) AS reason
+    coalesce(c.reason1, CASE WHEN d.rn > 1
+        THEN 'duplicate key: first seen in ' || f.file || ' row ' || d.first_row END) AS reason
 FROM chk0_m365_usage c
-LEFT JOIN dups_m365_usage d ON NOT c.out_of_window AND c.reason1 IS NULL
-    AND d.tenant_key = c.tenant_key AND d.month = c.month AND d.workload = c.workload
+LEFT JOIN dups_m365_usage d ON d.key = c.key AND d._fidx = c._fidx AND d._row = c._row
+LEFT JOIN ingest_files f ON f.table_name = 'm365_usage' AND f.fidx = d.first_fidx
 )

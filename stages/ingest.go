@@ -261,9 +261,13 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, files []stri
 		if strings.Contains(from, "{{columns}}") {
 			from = strings.ReplaceAll(from, "{{columns}}", csvColumns(cols))
 		}
-		parts = append(parts, fmt.Sprintf("SELECT %s AS _file, %s AS _row, %s FROM %s",
-			sql.QuoteLiteral(filepath.Base(f)), rowExpr, strings.Join(sel, ", "), from))
+		// _fidx orders files by name, as _file does; wide tables keep the integer instead of the name.
+		parts = append(parts, fmt.Sprintf("SELECT %s AS _file, %d AS _fidx, %s AS _row, %s FROM %s",
+			sql.QuoteLiteral(filepath.Base(f)), len(parts), rowExpr, strings.Join(sel, ", "), from))
 		stats.Files = append(stats.Files, in)
+		if _, err := r.DB.SQL().ExecContext(ctx, "INSERT INTO ingest_files VALUES (?, ?, ?)", t.name, len(parts)-1, filepath.Base(f)); err != nil {
+			return "", fmt.Errorf("ingest %s: %w", t.name, err)
+		}
 	}
 	if len(parts) == 0 {
 		// No files: an empty relation with the contract's columns.
@@ -271,7 +275,7 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, files []stri
 		for _, c := range t.columns {
 			sel = append(sel, "NULL::VARCHAR AS "+c.name)
 		}
-		return "SELECT NULL::VARCHAR AS _file, NULL::BIGINT AS _row, " + strings.Join(sel, ", ") + " WHERE false", nil
+		return "SELECT NULL::VARCHAR AS _file, NULL::INTEGER AS _fidx, NULL::BIGINT AS _row, " + strings.Join(sel, ", ") + " WHERE false", nil
 	}
 	return strings.Join(parts, "\nUNION ALL BY NAME\n"), nil
 }
