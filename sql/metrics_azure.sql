@@ -27,20 +27,27 @@ SELECT *, has_bit(mask_any, 23) AS cov_s, has_bit(mask_any, 11) AS cov_s12,
          ELSE list_min(list_filter(range(12, 24), i -> has_bit(mask_any, i))) END AS base_idx
 FROM az_cov_t
 ;
--- Attributed ACR per (set, partner, tenant): the months the metrics read.
-CREATE OR REPLACE TABLE az_pt AS
+-- One pass over the usage rows, two groupings: attributed ACR per (set, partner, tenant) for the
+-- months the metrics read, and per (set, partner, service) over S-11..S for deployments. The
+-- Security sets only need security services.
+CREATE OR REPLACE TABLE az_sets AS
+SELECT set_key, bool_or(family = 'azure') AS azure FROM rb_assoc_set
+WHERE family IN ('azure', 'security') AND part IN ('', 'azure') GROUP BY ALL
+;
+CREATE OR REPLACE TABLE az_grouped AS
 WITH j AS (
-    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, u.service, u.acr,
+    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, u.service, u.acr, k.azure,
         month_idx(u.month, p.s23) AS i,
         u.service IN (SELECT name FROM rb_service WHERE security) AS sec
     FROM azure_consumption u
     CROSS JOIN params p
     JOIN az_cov_t c ON c.tenant_key = u.tenant_key
+    JOIN az_sets k ON k.set_key = c.set_key
     LEFT JOIN az_cov_wl w ON w.workload = u.service AND w.set_key = c.set_key AND w.partner_key = c.partner_key
         AND w.tenant_key = c.tenant_key
     WHERE has_bit(c.mask_all | coalesce(w.mask, 0), month_idx(u.month, p.s23))
 )
-SELECT set_key, partner_key, tenant_key,
+SELECT set_key, partner_key, tenant_key, service, GROUPING(service) = 1 AS per_tenant,
     coalesce(sum(acr) FILTER (WHERE i = 23), 0) AS acr_s,
     coalesce(sum(acr) FILTER (WHERE i = 22), 0) AS acr_s1,
     coalesce(sum(acr) FILTER (WHERE i = 11), 0) AS acr_s12,
@@ -49,20 +56,21 @@ SELECT set_key, partner_key, tenant_key,
     coalesce(sum(acr) FILTER (WHERE sec AND i = 23), 0) AS sec_s,
     coalesce(sum(acr) FILTER (WHERE sec AND i = base_idx), 0) AS sec_base,
     coalesce(sum(acr) FILTER (WHERE sec AND i >= 12), 0) AS sec_ttm,
-    coalesce(sum(acr) FILTER (WHERE sec AND i <= 11), 0) AS sec_prev_ttm
-FROM j GROUP BY ALL
+    coalesce(sum(acr) FILTER (WHERE sec AND i <= 11), 0) AS sec_prev_ttm,
+    coalesce(sum(acr) FILTER (WHERE i >= 12), 0) AS acr_ttm
+FROM j
+WHERE azure OR sec
+GROUP BY GROUPING SETS ((set_key, partner_key, tenant_key), (set_key, partner_key, service))
 ;
--- Covered services with their attributed ACR over S-11..S, per (set, partner).
+CREATE OR REPLACE TABLE az_pt AS
+SELECT set_key, partner_key, tenant_key, acr_s, acr_s1, acr_s12, acr_s13, acr_base,
+    sec_s, sec_base, sec_ttm, sec_prev_ttm
+FROM az_grouped WHERE per_tenant
+;
 CREATE OR REPLACE TABLE az_services AS
-SELECT c.set_key, c.partner_key, u.service, sum(u.acr) AS acr_ttm
-FROM azure_consumption u
-CROSS JOIN params p
-JOIN az_cov_t c ON c.tenant_key = u.tenant_key
-LEFT JOIN az_cov_wl w ON w.workload = u.service AND w.set_key = c.set_key AND w.partner_key = c.partner_key
-    AND w.tenant_key = c.tenant_key
-WHERE u.month BETWEEN p.s11 AND p.s
-  AND has_bit(c.mask_all | coalesce(w.mask, 0), month_idx(u.month, p.s23))
-GROUP BY ALL
+SELECT g.set_key, g.partner_key, g.service, g.acr_ttm
+FROM az_grouped g JOIN az_sets k ON k.set_key = g.set_key AND k.azure
+WHERE NOT g.per_tenant
 ;
 -- Net customer adds: tenants meeting the floor in S or S-1, minus those meeting it in S-12 or S-13.
 INSERT INTO measures
