@@ -40,15 +40,15 @@ WHERE x.in_band OR (b.sticky AND x.above AND coalesce(prev.in_band, false))
 CREATE OR REPLACE TABLE m365_pairs AS
 SELECT DISTINCT tenant_key, workload FROM m365_usage
 ;
-CREATE OR REPLACE TABLE m365_pcov AS
-SELECT DISTINCT s.set_key, am.partner_key, pr.tenant_key, pr.workload, am.month
-FROM assoc_month am
-JOIN rb_assoc_set_type s ON s.association_type = am.association_type
-JOIN m365_pairs pr ON pr.tenant_key = am.tenant_key AND (am.workload IS NULL OR am.workload = pr.workload)
+-- Pair coverage as a 24-bit month mask per (set, partner, tenant, workload): bit i is month S-23+i.
+CREATE OR REPLACE TABLE m365_pmask AS
+SELECT s.set_key, a.partner_key, pr.tenant_key, pr.workload, bit_or(a.mask) AS mask
+FROM assoc_mask a
+JOIN rb_assoc_set_type s ON s.association_type = a.association_type
+JOIN m365_pairs pr ON pr.tenant_key = a.tenant_key AND (a.workload IS NULL OR a.workload = pr.workload)
 WHERE s.set_key IN (SELECT set_key FROM rb_assoc_set WHERE family IN ('modern_work', 'security') AND part IN ('', 'm365'))
+GROUP BY ALL
 ;
--- Attributed usage of covered pairs.
-CREATE OR REPLACE TABLE m365_attr AS
-SELECT c.set_key, c.partner_key, c.tenant_key, c.workload, c.month, u.paid_licenses, u.active_users
-FROM m365_pcov c
-JOIN m365_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload AND u.month = c.month
+-- The two months compared by most metrics: S (bit 23) and S-12 (bit 11).
+CREATE OR REPLACE TABLE snap_months AS
+SELECT 23 AS i, s AS month FROM params UNION ALL SELECT 11, s12 FROM params

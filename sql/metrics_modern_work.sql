@@ -8,13 +8,13 @@ WHERE m.applicable AND m.category <> 'skilling'
 -- Net customer adds: eligible tenants covered for a Modern Work workload, S minus S-12.
 INSERT INTO measures
 WITH cov AS (
-    SELECT DISTINCT m.solution_area, m.track, m.metric, m.band_key, c.partner_key, c.tenant_key, c.month
+    SELECT DISTINCT m.solution_area, m.track, m.metric, m.band_key, c.partner_key, c.tenant_key, x.month
     FROM mw_metric m
     JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-    JOIN m365_pcov c ON c.set_key = k.set_key
+    JOIN m365_pmask c ON c.set_key = k.set_key
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'modern_work'
-    CROSS JOIN params p
-    WHERE m.metric = 'net_customer_adds' AND c.month IN (p.s, p.s12)
+    JOIN snap_months x ON has_bit(c.mask, x.i)
+    WHERE m.metric = 'net_customer_adds'
 )
 SELECT cov.solution_area, cov.track, cov.metric, cov.partner_key,
     count(*) FILTER (WHERE cov.month = p.s) - count(*) FILTER (WHERE cov.month = p.s12) AS value, true, NULL,
@@ -25,71 +25,80 @@ JOIN m365_elig e ON e.band_key = cov.band_key AND e.tenant_key = cov.tenant_key 
 CROSS JOIN params p
 GROUP BY ALL
 ;
--- Per option: customer-success pairs of tenants eligible in S.
-CREATE OR REPLACE TABLE mw_opt_cov AS
+-- Per option: customer-success pairs covered at some month of S-12..S (bits 11..23).
+CREATE OR REPLACE TABLE mw_opt_pairs AS
 SELECT m.solution_area, m.track, m.metric, o.option, o.option_order, o.threshold, m.max_points,
-    m.active_share_min, m.band_key, c.partner_key, c.tenant_key, c.workload, c.month
+    m.active_share_min, m.band_key, c.partner_key, c.tenant_key, c.workload, c.mask
 FROM mw_metric m
 JOIN rb_option o ON o.solution_area = m.solution_area AND o.track = m.track AND o.metric = m.metric
 JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric AND k.option = o.option
-JOIN m365_pcov c ON c.set_key = k.set_key
+JOIN m365_pmask c ON c.set_key = k.set_key
 JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'modern_work_customer_success'
-CROSS JOIN params p
-WHERE m.metric IN ('usage_growth', 'deployments') AND c.month BETWEEN p.s12 AND p.s
+WHERE m.metric IN ('usage_growth', 'deployments') AND (c.mask >> 11) <> 0
 ;
 -- Usage growth per option: active users now minus the growth base, over pairs of tenants eligible in S.
 CREATE OR REPLACE TABLE mw_ug_option AS
 WITH base AS (
-    SELECT c.solution_area, c.track, c.metric, c.option, c.option_order, c.threshold, c.max_points,
-        c.partner_key, c.tenant_key, c.workload,
-        bool_or(c.month = p.s) AS cov_now,
-        CASE WHEN bool_or(c.month = p.s12) THEN any_value(p.s12) ELSE min(c.month) FILTER (WHERE c.month > p.s12) END AS base_month
-    FROM mw_opt_cov c CROSS JOIN params p
+    SELECT c.*, has_bit(c.mask, 23) AS cov_now,
+        CASE WHEN has_bit(c.mask, 11) THEN 11 ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END AS base_idx
+    FROM mw_opt_pairs c CROSS JOIN params p
     JOIN m365_elig e ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key AND e.month = p.s
-    WHERE c.metric = 'usage_growth'
-    GROUP BY ALL
-    HAVING bool_or(c.month = p.s) OR bool_or(c.month = p.s12)
+    WHERE c.metric = 'usage_growth' AND (has_bit(c.mask, 23) OR has_bit(c.mask, 11))
 )
 SELECT b.solution_area, b.track, b.metric, b.option, b.option_order, b.threshold, b.max_points, b.partner_key,
     sum(CASE WHEN b.cov_now THEN coalesce(cur.active_users, 0) ELSE 0 END) AS users_now,
     sum(coalesce(bu.active_users, 0)) AS users_base
 FROM base b CROSS JOIN params p
 LEFT JOIN m365_usage cur ON cur.tenant_key = b.tenant_key AND cur.workload = b.workload AND cur.month = p.s
-LEFT JOIN m365_usage bu ON bu.tenant_key = b.tenant_key AND bu.workload = b.workload AND bu.month = b.base_month
+LEFT JOIN m365_usage bu ON bu.tenant_key = b.tenant_key AND bu.workload = b.workload
+    AND bu.month = (p.s23 + to_months(b.base_idx::INTEGER))::DATE
 GROUP BY ALL
 ;
--- Deployments per option: tenants in band, covered, with >= the active share over covered workloads.
+-- Deployments per option: per tenant, the months that matter (S, S-12, and its first covered month
+-- after S-12), with the active share over the workloads covered in that month.
 CREATE OR REPLACE TABLE mw_dep_tenant AS
-SELECT c.solution_area, c.track, c.metric, c.option, c.option_order, c.threshold, c.max_points, c.partner_key, c.tenant_key, c.month,
-    sum(u.active_users) AS active, sum(u.paid_licenses) AS paid,
-    coalesce(sum(u.active_users) >= c.active_share_min * sum(u.paid_licenses) AND sum(u.paid_licenses) > 0, false) AS deployed,
-    e.tenant_key IS NOT NULL AS eligible
-FROM mw_opt_cov c
-LEFT JOIN m365_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload AND u.month = c.month
-LEFT JOIN m365_elig e ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key AND e.month = c.month
-WHERE c.metric = 'deployments'
-GROUP BY c.solution_area, c.track, c.metric, c.option, c.option_order, c.threshold, c.max_points, c.partner_key,
-    c.tenant_key, c.month, c.active_share_min, e.tenant_key
-;
-CREATE OR REPLACE TABLE mw_dep_option AS
 WITH t AS (
-    SELECT d.*,
-        min(d.month) OVER (PARTITION BY d.solution_area, d.track, d.option, d.partner_key, d.tenant_key) AS first_month
-    FROM mw_dep_tenant d
+    SELECT solution_area, track, metric, option, option_order, threshold, max_points, active_share_min, band_key,
+        partner_key, tenant_key, bit_or(mask) AS tmask
+    FROM mw_opt_pairs WHERE metric = 'deployments'
+    GROUP BY ALL
 ),
 f AS (
-    -- Tenants first covered after S-12 that were already deployed in their first covered month.
-    SELECT t.solution_area, t.track, t.option, t.partner_key, t.tenant_key
-    FROM t CROSS JOIN params p
-    WHERE t.first_month > p.s12 AND t.month = t.first_month AND t.deployed
+    SELECT *, list_min(list_filter(range(11, 24), i -> has_bit(tmask, i))) AS first_idx FROM t
+),
+idx AS (
+    SELECT DISTINCT f.* EXCLUDE (tmask), x.i
+    FROM f, (SELECT unnest([23, 11, f.first_idx]) AS i) x
+)
+SELECT x.solution_area, x.track, x.metric, x.option, x.option_order, x.threshold, x.max_points,
+    x.partner_key, x.tenant_key, x.i, x.first_idx,
+    coalesce(sum(u.active_users) >= x.active_share_min * sum(u.paid_licenses) AND sum(u.paid_licenses) > 0, false) AS deployed,
+    e.tenant_key IS NOT NULL AS eligible
+FROM idx x
+CROSS JOIN params p
+JOIN mw_opt_pairs c ON c.metric = x.metric AND c.solution_area = x.solution_area AND c.track = x.track
+    AND c.option = x.option AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key AND has_bit(c.mask, x.i)
+LEFT JOIN m365_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload
+    AND u.month = (p.s23 + to_months(x.i::INTEGER))::DATE
+LEFT JOIN m365_elig e ON e.band_key = x.band_key AND e.tenant_key = x.tenant_key
+    AND e.month = (p.s23 + to_months(x.i::INTEGER))::DATE
+GROUP BY x.solution_area, x.track, x.metric, x.option, x.option_order, x.threshold, x.max_points,
+    x.partner_key, x.tenant_key, x.i, x.first_idx, x.active_share_min, e.tenant_key
+;
+-- Tenants first covered after S-12 that were already deployed in their first covered month do not
+-- count in S.
+CREATE OR REPLACE TABLE mw_dep_option AS
+WITH ex AS (
+    SELECT solution_area, track, option, partner_key, tenant_key
+    FROM mw_dep_tenant WHERE first_idx > 11 AND i = first_idx AND deployed
 )
 SELECT t.solution_area, t.track, t.metric, t.option, t.option_order, t.threshold, t.max_points, t.partner_key,
-    count(*) FILTER (WHERE t.month = p.s AND t.deployed AND t.eligible AND f.tenant_key IS NULL) AS deployments_now,
-    count(*) FILTER (WHERE t.month = p.s12 AND t.deployed AND t.eligible) AS deployments_base,
-    count(*) FILTER (WHERE t.month = p.s AND t.deployed AND t.eligible AND f.tenant_key IS NOT NULL) AS excluded_already_deployed
-FROM t CROSS JOIN params p
-LEFT JOIN f ON f.solution_area = t.solution_area AND f.track = t.track AND f.option = t.option
-    AND f.partner_key = t.partner_key AND f.tenant_key = t.tenant_key
+    count(*) FILTER (WHERE t.i = 23 AND t.deployed AND t.eligible AND ex.tenant_key IS NULL) AS deployments_now,
+    count(*) FILTER (WHERE t.i = 11 AND t.deployed AND t.eligible) AS deployments_base,
+    count(*) FILTER (WHERE t.i = 23 AND t.deployed AND t.eligible AND ex.tenant_key IS NOT NULL) AS excluded_already_deployed
+FROM mw_dep_tenant t
+LEFT JOIN ex ON ex.solution_area = t.solution_area AND ex.track = t.track AND ex.option = t.option
+    AND ex.partner_key = t.partner_key AND ex.tenant_key = t.tenant_key
 GROUP BY ALL
 ;
 -- Best option: points per option, the highest wins (first listed on a tie).

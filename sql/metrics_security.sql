@@ -15,12 +15,18 @@ WHERE t.set_key IN (SELECT az_set FROM sec_metric)
 ;
 -- Microsoft 365 tenants in band and covered for a security workload, per month.
 CREATE OR REPLACE TABLE sec_m365_tenant AS
-SELECT DISTINCT m.solution_area, m.track, m.metric, c.partner_key, c.tenant_key, c.month
-FROM sec_metric m
-JOIN m365_pcov c ON c.set_key = m.m365_set
-JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
-JOIN m365_elig e ON e.band_key = m.band_key AND e.tenant_key = c.tenant_key AND e.month = c.month
-WHERE m.band_key IS NOT NULL
+WITH t AS (
+    SELECT m.solution_area, m.track, m.metric, m.band_key, c.partner_key, c.tenant_key, bit_or(c.mask) AS mask
+    FROM sec_metric m
+    JOIN m365_pmask c ON c.set_key = m.m365_set
+    JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
+    WHERE m.band_key IS NOT NULL
+    GROUP BY ALL
+)
+SELECT t.solution_area, t.track, t.metric, t.partner_key, t.tenant_key, e.month
+FROM t CROSS JOIN params p
+JOIN m365_elig e ON e.band_key = t.band_key AND e.tenant_key = t.tenant_key
+WHERE has_bit(t.mask, month_idx(e.month, p.s23))
 ;
 -- Net customer adds: Azure tenants with TTM security ACR >= floor, plus Microsoft 365 tenants in band
 -- in some month of the TTM; current TTM minus previous TTM.
@@ -66,9 +72,11 @@ share AS (
         sum(a.active_users) >= any_value(m.active_share_min) * sum(a.paid_licenses) AND sum(a.paid_licenses) > 0 AS deployed
     FROM sec_m365_tenant x
     JOIN sec_metric m ON m.solution_area = x.solution_area AND m.track = x.track AND m.metric = x.metric
-    JOIN m365_attr a ON a.set_key = m.m365_set AND a.partner_key = x.partner_key AND a.tenant_key = x.tenant_key AND a.month = x.month
-    JOIN rb_m365_workload w ON w.name = a.workload AND w.set_name = 'security'
     CROSS JOIN params p
+    JOIN m365_pmask c ON c.set_key = m.m365_set AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key
+        AND has_bit(c.mask, month_idx(x.month, p.s23))
+    JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
+    JOIN m365_usage a ON a.tenant_key = c.tenant_key AND a.workload = c.workload AND a.month = x.month
     WHERE x.metric = 'deployments' AND x.month IN (p.s, p.s12)
     GROUP BY ALL
 ),
@@ -109,16 +117,15 @@ az AS (
 ),
 ms_pairs AS (
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_key, c.tenant_key, c.workload,
-        bool_or(c.month = p.s) AS cov_now,
-        CASE WHEN bool_or(c.month = p.s12) THEN any_value(p.s12) ELSE min(c.month) FILTER (WHERE c.month > p.s12) END AS base_month
+        has_bit(c.mask, 23) AS cov_now,
+        (p.s23 + to_months((CASE WHEN has_bit(c.mask, 11) THEN 11
+            ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END)::INTEGER))::DATE AS base_month
     FROM comp
-    JOIN m365_pcov c ON c.set_key = comp.m365_set
+    JOIN m365_pmask c ON c.set_key = comp.m365_set
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
     CROSS JOIN params p
     JOIN m365_elig e ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key AND e.month = p.s
-    WHERE comp.component = 'm365_protected_users_growth' AND c.month BETWEEN p.s12 AND p.s
-    GROUP BY ALL
-    HAVING bool_or(c.month = p.s) OR bool_or(c.month = p.s12)
+    WHERE comp.component = 'm365_protected_users_growth' AND (has_bit(c.mask, 23) OR has_bit(c.mask, 11))
 ),
 ms AS (
     SELECT x.solution_area, x.track, x.metric, x.component, x.partner_key,
