@@ -3,27 +3,30 @@
 CREATE OR REPLACE TABLE ba_pairs AS
 SELECT DISTINCT tenant_key, workload FROM bizapps_usage
 ;
--- Pair coverage per month and association set. cs_ok: some covering association's type also
--- belongs to the workload's customer-success association group.
-CREATE OR REPLACE TABLE ba_pcov AS
-SELECT s.set_key, am.partner_key, pr.tenant_key, pr.workload, am.month,
-    bool_or(g.association_type IS NOT NULL) AS cs_ok
-FROM assoc_month am
-JOIN rb_assoc_set_type s ON s.association_type = am.association_type
-JOIN ba_pairs pr ON pr.tenant_key = am.tenant_key AND (am.workload IS NULL OR am.workload = pr.workload)
+-- Pair coverage as 24-bit month masks per association set: mask (any association of the set) and
+-- mask_cs (those whose type also belongs to the workload's customer-success association group).
+CREATE OR REPLACE TABLE ba_pmask AS
+SELECT s.set_key, a.partner_key, pr.tenant_key, pr.workload, bit_or(a.mask) AS mask,
+    coalesce(bit_or(a.mask) FILTER (WHERE g.association_type IS NOT NULL), 0) AS mask_cs
+FROM assoc_mask a
+JOIN rb_assoc_set_type s ON s.association_type = a.association_type
+JOIN ba_pairs pr ON pr.tenant_key = a.tenant_key AND (a.workload IS NULL OR a.workload = pr.workload)
 LEFT JOIN rb_bizapps_workload w ON w.name = pr.workload
 LEFT JOIN rb_assoc_group g ON g.solution_area = 'business_applications' AND g.group_name = w.association_group
-    AND g.association_type = am.association_type
+    AND g.association_type = a.association_type
 WHERE s.set_key IN (SELECT set_key FROM rb_assoc_set WHERE family = 'business_applications')
 GROUP BY ALL
 ;
 -- Attributed usage per pair and month; MCV = active users x rate (rate-card workloads only).
 CREATE OR REPLACE TABLE ba_attr AS
-SELECT c.set_key, c.partner_key, c.tenant_key, c.workload, c.month, c.cs_ok,
+SELECT c.set_key, c.partner_key, c.tenant_key, c.workload, u.month,
+    has_bit(c.mask_cs, month_idx(u.month, p.s23)) AS cs_ok,
     u.revenue_usd, w.net_customer_adds AS nca_workload,
     CASE WHEN w.mcv_rate IS NOT NULL THEN u.active_users * w.mcv_rate END AS mcv
-FROM ba_pcov c
-JOIN bizapps_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload AND u.month = c.month
+FROM ba_pmask c
+CROSS JOIN params p
+JOIN bizapps_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload
+    AND has_bit(c.mask, month_idx(u.month, p.s23))
 JOIN rb_bizapps_workload w ON w.name = c.workload
 ;
 -- Net customer adds: pairs of net-customer-adds workloads over the revenue floor, S minus S-12.
@@ -46,13 +49,12 @@ GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.revenue_floor
 -- Growth base per pair (customer-success coverage only).
 CREATE OR REPLACE TABLE ba_growth_base AS
 SELECT c.set_key, c.partner_key, c.tenant_key, c.workload,
-    CASE WHEN bool_or(c.month = p.s12) THEN any_value(p.s12) ELSE min(c.month) FILTER (WHERE c.month > p.s12) END AS base_month
-FROM ba_pcov c
+    (p.s23 + to_months((CASE WHEN has_bit(c.mask_cs, 11) THEN 11
+        ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask_cs, i))) END)::INTEGER))::DATE AS base_month
+FROM ba_pmask c
 JOIN rb_bizapps_workload w ON w.name = c.workload AND w.mcv_rate IS NOT NULL
 CROSS JOIN params p
-WHERE c.cs_ok AND c.month BETWEEN p.s12 AND p.s
-GROUP BY ALL
-HAVING bool_or(c.month = p.s) OR bool_or(c.month = p.s12)
+WHERE has_bit(c.mask_cs, 23) OR has_bit(c.mask_cs, 11)
 ;
 -- Usage growth: % growth of total MCV; 0 points unless the base reaches the prerequisite.
 INSERT INTO measures

@@ -27,11 +27,6 @@ SELECT partner_key, tenant_key, association_type, workload,
     ((1::BIGINT << (hi + 1)) - 1) - ((1::BIGINT << lo) - 1) AS mask, lo, hi
 FROM r WHERE lo <= hi
 ;
--- The same, one row per active month (for the families that still join on months).
-CREATE OR REPLACE TABLE assoc_month AS
-SELECT a.partner_key, a.tenant_key, a.association_type, a.workload, (p.s23 + to_months(a.i::INTEGER))::DATE AS month
-FROM (SELECT *, unnest(range(lo, hi + 1)) AS i FROM assoc_mask) a CROSS JOIN params p
-;
 -- Each (metric, part, option) names the set of association types it accepts; metrics sharing a
 -- set share their coverage tables.
 CREATE OR REPLACE TABLE rb_assoc_set AS
