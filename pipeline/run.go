@@ -45,60 +45,188 @@ func NewRunner(stages []Stage, log *zap.Logger) *Runner {
 	return &Runner{stages: stages, log: log}
 }
 
+// SharedStage marks a stage whose work serves every month of a range (rubric load, ingest): a
+// backfill runs it once for the whole range.
+type SharedStage interface {
+	Stage
+	// SharedAcrossMonths reports that the stage reads the inputs for the whole range.
+	SharedAcrossMonths() bool
+}
+
+func isShared(st Stage) bool {
+	s, ok := st.(SharedStage)
+	return ok && s.SharedAcrossMonths()
+}
+
+// MonthResult is the outcome of one month of a range.
+type MonthResult struct {
+	Month  Month
+	Result *Result
+	Err    error
+}
+
 // RunMonth computes snapshot month cfg.Month and publishes it under cfg.Out: it takes the output
 // lock, builds the month in a staging folder, runs the stages and checks, writes the manifest last
 // and swaps the folder into place. On any error or cancellation nothing is published and the
 // previously published month stays as it was.
-func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (res *Result, err error) {
-	cfg = cfg.withDefaults()
-	started := time.Now().UTC()
-	runID := NewRunID(started)
-	log := rn.log.With(zap.String("run_id", runID), zap.String("month", cfg.Month.String()))
-	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("output folder %s: %w", cfg.Out, err)
+func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (*Result, error) {
+	results, err := rn.RunRange(ctx, cfg, []Month{cfg.Month}, false)
+	if err != nil {
+		return nil, err
 	}
-	lock, err := AcquireLock(ctx, cfg.Out, LockHolder{PID: os.Getpid(), RunID: runID, Started: started, Host: hostname()}, cfg.WaitForLock, log)
+	return results[0].Result, results[0].Err
+}
+
+// RunRange builds and publishes the months in order under one lock and one DuckDB database: the
+// shared stages (rubric, ingest) read the inputs once for the union of the months' windows, then
+// each month runs the remaining stages and is published atomically on its own, so each month's
+// qualified_in_window sees the months before it. A failed month stops the range unless keepGoing.
+// The returned error is for what stopped the whole range (lock, inputs, cancellation).
+func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keepGoing bool) ([]MonthResult, error) {
+	if len(months) == 0 {
+		return nil, fmt.Errorf("run range: no months")
+	}
+	base := cfg.withDefaults()
+	started := time.Now().UTC()
+	rangeID := NewRunID(started)
+	log := rn.log.With(zap.String("run_id", rangeID))
+	if err := os.MkdirAll(base.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", base.Out, err)
+	}
+	lock, err := AcquireLock(ctx, base.Out, LockHolder{PID: os.Getpid(), RunID: rangeID, Started: started, Host: hostname()}, base.WaitForLock, log)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
-	if removed, err := CleanStale(cfg.Out, log); err != nil {
+	if removed, err := CleanStale(base.Out, log); err != nil {
 		log.Warn("could not remove leftover staging folders", zap.Error(err))
 	} else if len(removed) > 0 {
 		log.Info("removed leftovers of an earlier run", zap.Strings("paths", removed))
 	}
 	// Spill folders of killed runs: no other run is active while we hold the lock.
-	if err := os.RemoveAll(filepath.Join(cfg.Out, "_tmp")); err != nil {
+	if err := os.RemoveAll(filepath.Join(base.Out, "_tmp")); err != nil {
 		log.Warn("could not remove old spill folders", zap.Error(err))
 	}
-	ledger := OpenLedger(cfg.Out)
-	rec := Record{RunID: runID, Month: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"), Kind: cfg.kind(),
-		Status: StatusRunning, Started: started}
-	if err := ledger.Append(rec); err != nil {
-		return nil, fmt.Errorf("run ledger: %w", err)
+	ledger := OpenLedger(base.Out)
+
+	// Each month gets its own run id, ledger records and manifest; the first month's run id also
+	// names the shared work.
+	ids := make([]string, len(months))
+	cfgs := make([]Config, len(months))
+	for i, m := range months {
+		ids[i] = rangeID
+		if i > 0 {
+			ids[i] = NewRunID(time.Now())
+		}
+		c := cfg
+		c.Month = m
+		if len(months) > 1 || c.AsOf.IsZero() {
+			c.AsOf = time.Time{}
+		}
+		cfgs[i] = c.withDefaults()
 	}
-	defer func() {
-		rec.Finished = time.Now().UTC()
-		rec.DurationSeconds = rec.Finished.Sub(started).Seconds()
+	rec := func(i int, status, reason string, st time.Time, snapshot string) {
+		r := Record{RunID: ids[i], Month: months[i].String(), AsOf: cfgs[i].AsOf.Format("2006-01-02"), Kind: cfgs[i].kind(),
+			Status: status, Reason: reason, Started: st, Snapshot: snapshot}
+		if status != StatusRunning {
+			r.Finished = time.Now().UTC()
+			r.DurationSeconds = r.Finished.Sub(st).Seconds()
+		}
+		if err := ledger.Append(r); err != nil {
+			log.Error("run ledger", zap.Error(err))
+		}
+	}
+	failAll := func(from int, err error) error {
+		status := StatusFailed
+		if ctx.Err() != nil {
+			status = StatusCanceled
+			err = fmt.Errorf("%w: %w", ErrCanceled, err)
+		}
+		for i := from; i < len(months); i++ {
+			rec(i, status, err.Error(), started, "")
+		}
+		return err
+	}
+	rec(0, StatusRunning, "", started, "")
+
+	window := Window{From: months[0].Add(-(HistoryMonths - 1)), To: months[len(months)-1]}
+	log.Info("run started", zap.Strings("months", monthStrings(months)), zap.String("input", base.Input), zap.String("out", base.Out))
+	rb, err := rubric.Load(base.RubricPath)
+	if err != nil {
+		return nil, failAll(0, err)
+	}
+	tempDir := base.TempDir
+	if tempDir == "" {
+		// Spill beside the output, under a folder the analyst glob never matches.
+		tempDir = filepath.Join(base.Out, "_tmp", rangeID)
+		defer os.RemoveAll(tempDir)
+	}
+	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: tempDir}, log)
+	if err != nil {
+		return nil, failAll(0, err)
+	}
+	defer db.Close()
+
+	shared := &Run{ID: rangeID, Config: cfgs[len(cfgs)-1], Window: window, DB: db, Rubric: rb, Log: log}
+	for _, st := range rn.stages {
+		if !isShared(st) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, failAll(0, err)
+		}
+		if err := st.Run(ctx, shared); err != nil {
+			return nil, failAll(0, fmt.Errorf("%s: %w", st.Name(), err))
+		}
+	}
+	if len(months) > 1 {
+		shared.Warnings = append(shared.Warnings, fmt.Sprintf(
+			"inputs read once for the range %s..%s; row accounting and out-of-window counts cover usage months %s..%s",
+			months[0], months[len(months)-1], window.From, window.To))
+	}
+
+	results := make([]MonthResult, len(months))
+	for i, m := range months {
+		results[i].Month = m
+		mstart := started
+		if i > 0 {
+			mstart = time.Now().UTC()
+			rec(i, StatusRunning, "", mstart, "")
+		}
+		res, err := rn.buildMonth(ctx, shared, cfgs[i], ids[i], mstart, log.With(zap.String("month", m.String()), zap.String("month_run_id", ids[i])))
+		results[i].Result, results[i].Err = res, err
 		switch {
 		case err == nil:
-			rec.Status, rec.Snapshot = StatusPublished, res.Snapshot
+			rec(i, StatusPublished, "", mstart, res.Snapshot)
 		case ctx.Err() != nil:
-			rec.Status, rec.Reason = StatusCanceled, ctx.Err().Error()
-			err = fmt.Errorf("%w: %w", ErrCanceled, err)
+			rec(i, StatusCanceled, err.Error(), mstart, "")
+			return results, failAll(i+1, fmt.Errorf("%w: %w", ErrCanceled, err))
 		default:
-			rec.Status, rec.Reason = StatusFailed, err.Error()
+			rec(i, StatusFailed, err.Error(), mstart, "")
+			if !keepGoing {
+				if i+1 < len(months) {
+					for j := i + 1; j < len(months); j++ {
+						rec(j, StatusSkipped, "an earlier month of the range failed: "+m.String(), mstart, "")
+					}
+				}
+				return results, nil
+			}
 		}
-		if lerr := ledger.Append(rec); lerr != nil {
-			log.Error("run ledger", zap.Error(lerr))
-		}
-	}()
-	log.Info("run started", zap.String("as_of", cfg.AsOf.Format("2006-01-02")), zap.String("input", cfg.Input), zap.String("out", cfg.Out))
-
-	rb, err := rubric.Load(cfg.RubricPath)
-	if err != nil {
-		return nil, err
 	}
+	return results, nil
+}
+
+func monthStrings(ms []Month) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.String()
+	}
+	return out
+}
+
+// buildMonth runs the per-month stages of one month on the shared database, writes its manifest
+// last and publishes it.
+func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID string, started time.Time, log *zap.Logger) (*Result, error) {
 	staging, err := NewStaging(cfg.Out, cfg.Month, runID)
 	if err != nil {
 		return nil, err
@@ -111,19 +239,12 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (res *Result, err er
 			}
 		}
 	}()
-	tempDir := cfg.TempDir
-	if tempDir == "" {
-		// Spill beside the output, under a folder the analyst glob never matches.
-		tempDir = filepath.Join(cfg.Out, "_tmp", runID)
-		defer os.RemoveAll(tempDir)
-	}
-	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads, TempDir: tempDir}, log)
-	if err != nil {
-		return nil, err
-	}
-	defer db.Close()
-	run := &Run{ID: runID, Config: cfg, Window: HistoryWindow(cfg.Month), DB: db, Rubric: rb, Staging: staging.Dir(), Log: log}
+	run := &Run{ID: runID, Config: cfg, Window: HistoryWindow(cfg.Month), DB: shared.DB, Rubric: shared.Rubric,
+		Staging: staging.Dir(), Log: log, Tables: shared.Tables, Warnings: append([]string(nil), shared.Warnings...)}
 	for _, st := range rn.stages {
+		if isShared(st) {
+			continue
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -131,11 +252,11 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (res *Result, err er
 			return nil, fmt.Errorf("%s: %w", st.Name(), err)
 		}
 	}
-	finished := time.Now().UTC()
 	m := Manifest{
 		RunID: runID, SnapshotMonth: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"),
-		RubricID: rb.ID, RubricSHA256: rb.Hash, CodeVersion: CodeVersion(), Started: started, Finished: finished,
-		Inputs: run.Tables, History: run.History, Outputs: run.Outputs, Warnings: run.Warnings, Checks: run.Checks,
+		RubricID: shared.Rubric.ID, RubricSHA256: shared.Rubric.Hash, CodeVersion: CodeVersion(), Started: started,
+		Finished: time.Now().UTC(), Inputs: run.Tables, History: run.History, Outputs: run.Outputs,
+		Warnings: run.Warnings, Checks: run.Checks,
 	}
 	if err := WriteManifest(staging.Dir(), m); err != nil {
 		return nil, err

@@ -1,7 +1,7 @@
 -- Business Applications: net customer adds (revenue pairs), usage growth and deployments (MCV),
 -- and the enterprise/SMB classification. A pair is (tenant, workload).
 CREATE OR REPLACE TABLE ba_pairs AS
-SELECT DISTINCT tenant_key, workload FROM bizapps_usage
+SELECT DISTINCT u.tenant_key, u.workload FROM bizapps_usage u, params p WHERE u.month BETWEEN p.s23 AND p.s
 ;
 -- Pair coverage as 24-bit month masks per association set: mask (any association of the set) and
 -- mask_cs (those whose type also belongs to the workload's customer-success association group).

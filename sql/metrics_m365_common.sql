@@ -38,7 +38,7 @@ LEFT JOIN m365_tband prev ON prev.band_key = x.band_key AND prev.tenant_key = x.
 WHERE x.in_band OR (b.sticky AND x.above AND coalesce(prev.in_band, false))
 ;
 CREATE OR REPLACE TABLE m365_pairs AS
-SELECT DISTINCT tenant_key, workload FROM m365_usage
+SELECT DISTINCT u.tenant_key, u.workload FROM m365_usage u, params p WHERE u.month BETWEEN p.s23 AND p.s
 ;
 -- Pair coverage as a 24-bit month mask per (set, partner, tenant, workload): bit i is month S-23+i.
 CREATE OR REPLACE TABLE m365_pmask AS

@@ -57,6 +57,19 @@ type Ingest struct{}
 // Name implements pipeline.Stage.
 func (Ingest) Name() string { return "ingest" }
 
+// SharedAcrossMonths implements pipeline.SharedStage: a backfill ingests once for its range.
+func (Ingest) SharedAcrossMonths() bool { return true }
+
+// Ready checks, per month, that the usage data for S and S-12 has landed and records which months
+// of the window have rows (the manifest's history).
+type Ready struct{}
+
+// Name implements pipeline.Stage.
+func (Ready) Name() string { return "ready" }
+
+// Run implements pipeline.Stage.
+func (Ready) Run(ctx context.Context, r *pipeline.Run) error { return history(ctx, r) }
+
 // Run implements pipeline.Stage.
 func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
@@ -107,9 +120,6 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 				t.name, pipeline.ErrBadInput, stats.Rejected, stats.Read, 100*float64(stats.Rejected)/float64(stats.Read),
 				100*r.Config.MaxRejectRate, r.Config.MaxRejectRate, sample)
 		}
-	}
-	if err := history(ctx, r); err != nil {
-		return err
 	}
 	logDone(r, "ingest", start, zap.Int64("rows", total))
 	return nil

@@ -19,6 +19,9 @@ type LoadRubric struct{}
 // Name implements pipeline.Stage.
 func (LoadRubric) Name() string { return "rubric" }
 
+// SharedAcrossMonths implements pipeline.SharedStage.
+func (LoadRubric) SharedAcrossMonths() bool { return true }
+
 // Run implements pipeline.Stage.
 func (LoadRubric) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()

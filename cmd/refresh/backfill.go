@@ -63,23 +63,33 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 	}
 	log := newLogger(c.stderr)
 	defer log.Sync()
-	runner := pipeline.NewRunner(stages.All(), log)
-	var failed []error
+	var todo []pipeline.Month
 	for _, m := range months {
-		if published[m.String()] && !*force {
-			continue
+		if !published[m.String()] || *force {
+			todo = append(todo, m)
 		}
-		mc := cfg
-		mc.Month, mc.Kind = m, pipeline.KindBackfill
-		if _, err := runner.RunMonth(ctx, mc); err != nil {
-			if ctx.Err() != nil || !*keepGoing {
-				return fmt.Errorf("backfill stopped at %s: %w", m, err)
-			}
-			failed = append(failed, fmt.Errorf("%s: %w", m, err))
-			fmt.Fprintf(c.stderr, "backfill: %s failed, continuing (--keep-going): %v\n", m, err)
-			continue
+	}
+	if len(todo) == 0 {
+		fmt.Fprintln(c.stdout, "nothing to build")
+		return nil
+	}
+	cfg.Kind = pipeline.KindBackfill
+	results, err := pipeline.NewRunner(stages.All(), log).RunRange(ctx, cfg, todo, *keepGoing)
+	var failed []error
+	for _, r := range results {
+		switch {
+		case r.Err != nil:
+			failed = append(failed, fmt.Errorf("%s: %w", r.Month, r.Err))
+			fmt.Fprintf(c.stderr, "backfill: %s failed: %v\n", r.Month, r.Err)
+		case r.Result != nil:
+			fmt.Fprintf(c.stdout, "published %s\n", r.Month)
 		}
-		fmt.Fprintf(c.stdout, "published %s\n", m)
+	}
+	if err != nil {
+		return fmt.Errorf("backfill: %w", err)
+	}
+	if len(failed) > 0 && !*keepGoing {
+		return fmt.Errorf("backfill stopped: %w", errors.Join(failed...))
 	}
 	if len(failed) > 0 {
 		return fmt.Errorf("backfill: %d months failed: %w", len(failed), errors.Join(failed...))
