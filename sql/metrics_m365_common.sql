@@ -11,12 +11,13 @@ WITH b AS (
     SELECT 'security', c.lic_lo, coalesce(c.lic_lo_excl, false), c.lic_hi, coalesce(c.lic_hi_excl, false), false
     FROM rb_component c WHERE c.lic_lo IS NOT NULL OR c.lic_hi IS NOT NULL
 )
-SELECT DISTINCT *, concat_ws('|', set_name, lo, lo_excl, hi, hi_excl, sticky) AS band_key FROM b
+SELECT *, (row_number() OVER (ORDER BY band_name))::INTEGER AS band_key
+FROM (SELECT DISTINCT *, concat_ws('|', set_name, lo, lo_excl, hi, hi_excl, sticky) AS band_name FROM b)
 ;
 -- Band key of each metric (and each Security component).
-CREATE OR REPLACE MACRO band_key_of(family, lo, lo_excl, hi, hi_excl, sticky) AS
-    concat_ws('|', CASE family WHEN 'modern_work' THEN 'modern_work' ELSE 'security' END,
-        lo, coalesce(lo_excl, false), hi, coalesce(hi_excl, false), coalesce(sticky, false))
+CREATE OR REPLACE MACRO band_key_of(fam_, lo_, lo_excl_, hi_, hi_excl_, sticky_) AS
+    (SELECT rb.band_key FROM rb_band rb WHERE rb.band_name = concat_ws('|', CASE fam_ WHEN 'modern_work' THEN 'modern_work' ELSE 'security' END,
+        lo_, coalesce(lo_excl_, false), hi_, coalesce(hi_excl_, false), coalesce(sticky_, false)))
 ;
 -- A tenant is in a band in a month when one workload of the band's set has paid licences in it.
 CREATE OR REPLACE TABLE m365_tband AS
@@ -30,12 +31,14 @@ GROUP BY ALL
 ;
 -- Eligible: in the band, or (sticky SMB) above it now and in it twelve months earlier.
 CREATE OR REPLACE TABLE m365_elig AS
+SELECT band_key, tenant_key, month FROM m365_tband WHERE in_band
+UNION ALL
 SELECT x.band_key, x.tenant_key, x.month
 FROM m365_tband x
-JOIN rb_band b ON b.band_key = x.band_key
-LEFT JOIN m365_tband prev ON prev.band_key = x.band_key AND prev.tenant_key = x.tenant_key
-    AND prev.month = (x.month - INTERVAL 12 MONTH)::DATE
-WHERE x.in_band OR (b.sticky AND x.above AND coalesce(prev.in_band, false))
+JOIN rb_band b ON b.band_key = x.band_key AND b.sticky
+JOIN m365_tband prev ON prev.band_key = x.band_key AND prev.tenant_key = x.tenant_key
+    AND prev.month = (x.month - INTERVAL 12 MONTH)::DATE AND prev.in_band
+WHERE NOT x.in_band AND x.above
 ;
 CREATE OR REPLACE TABLE m365_pairs AS
 SELECT DISTINCT u.tenant_key, u.workload FROM m365_usage u, params p WHERE u.month BETWEEN p.s23 AND p.s
