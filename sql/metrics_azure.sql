@@ -4,7 +4,7 @@
 -- through several associations counts once.
 CREATE OR REPLACE MACRO month_idx(m, s23) AS datediff('month', s23, m)
 ;
-CREATE OR REPLACE MACRO has_bit(mask, i) AS i BETWEEN 0 AND 23 AND ((mask >> i) & 1) = 1
+CREATE OR REPLACE MACRO has_bit(mask, i) AS ((mask >> greatest(0, least(i, 63))) & 1) = 1 AND i BETWEEN 0 AND 23
 ;
 CREATE OR REPLACE TABLE az_cov_wl AS
 SELECT k.set_key, a.partner_key, a.tenant_key, a.workload, bit_or(a.mask) AS mask
