@@ -31,35 +31,42 @@ FROM az_cov_t
 -- months the metrics read, and per (set, partner, service) over S-11..S for deployments. The
 -- Security sets only need security services.
 CREATE OR REPLACE TABLE az_sets AS
-SELECT set_key, bool_or(family = 'azure') AS azure FROM rb_assoc_set
+SELECT set_key, bool_or(family = 'azure') AS azure, bool_or(family = 'security') AS security FROM rb_assoc_set
 WHERE family IN ('azure', 'security') AND part IN ('', 'azure') GROUP BY ALL
 ;
 CREATE OR REPLACE TABLE az_grouped AS
-WITH j AS (
-    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, u.service, u.acr, k.azure,
-        month_idx(u.month, p.s23) AS i,
-        u.service IN (SELECT name FROM rb_service WHERE security) AS sec
-    FROM azure_consumption u
-    CROSS JOIN params p
+WITH u AS (
+    -- Azure sets read S-13..S (net adds, growth base, deployments); Security sets read security
+    -- services over the whole window (trailing twelve months and the twelve before).
+    SELECT u.*, month_idx(u.month, p.s23) AS i, false AS sec_only
+    FROM azure_consumption u CROSS JOIN params p
+    WHERE u.month >= p.s13
+    UNION ALL
+    SELECT u.*, month_idx(u.month, p.s23) AS i, true AS sec_only
+    FROM azure_consumption u CROSS JOIN params p
+    WHERE u.service IN (SELECT name FROM rb_service WHERE security)
+),
+j AS (
+    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, u.service, u.acr, u.i, u.sec_only
+    FROM u
     JOIN az_cov_t c ON c.tenant_key = u.tenant_key
-    JOIN az_sets k ON k.set_key = c.set_key
+    JOIN az_sets k ON k.set_key = c.set_key AND CASE WHEN u.sec_only THEN k.security ELSE k.azure END
     LEFT JOIN az_cov_wl w ON w.workload = u.service AND w.set_key = c.set_key AND w.partner_key = c.partner_key
         AND w.tenant_key = c.tenant_key
-    WHERE has_bit(c.mask_all | coalesce(w.mask, 0), month_idx(u.month, p.s23))
+    WHERE has_bit(c.mask_all | coalesce(w.mask, 0), u.i)
 )
 SELECT set_key, partner_key, tenant_key, service, GROUPING(service) = 1 AS per_tenant,
-    coalesce(sum(acr) FILTER (WHERE i = 23), 0) AS acr_s,
-    coalesce(sum(acr) FILTER (WHERE i = 22), 0) AS acr_s1,
-    coalesce(sum(acr) FILTER (WHERE i = 11), 0) AS acr_s12,
-    coalesce(sum(acr) FILTER (WHERE i = 10), 0) AS acr_s13,
-    coalesce(sum(acr) FILTER (WHERE i = base_idx), 0) AS acr_base,
-    coalesce(sum(acr) FILTER (WHERE sec AND i = 23), 0) AS sec_s,
-    coalesce(sum(acr) FILTER (WHERE sec AND i = base_idx), 0) AS sec_base,
-    coalesce(sum(acr) FILTER (WHERE sec AND i >= 12), 0) AS sec_ttm,
-    coalesce(sum(acr) FILTER (WHERE sec AND i <= 11), 0) AS sec_prev_ttm,
-    coalesce(sum(acr) FILTER (WHERE i >= 12), 0) AS acr_ttm
+    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 23), 0) AS acr_s,
+    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 22), 0) AS acr_s1,
+    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 11), 0) AS acr_s12,
+    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 10), 0) AS acr_s13,
+    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = base_idx), 0) AS acr_base,
+    coalesce(sum(acr) FILTER (WHERE sec_only AND i = 23), 0) AS sec_s,
+    coalesce(sum(acr) FILTER (WHERE sec_only AND i = base_idx), 0) AS sec_base,
+    coalesce(sum(acr) FILTER (WHERE sec_only AND i >= 12), 0) AS sec_ttm,
+    coalesce(sum(acr) FILTER (WHERE sec_only AND i <= 11), 0) AS sec_prev_ttm,
+    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i >= 12), 0) AS acr_ttm
 FROM j
-WHERE azure OR sec
 GROUP BY GROUPING SETS ((set_key, partner_key, tenant_key), (set_key, partner_key, service))
 ;
 CREATE OR REPLACE TABLE az_pt AS
