@@ -34,32 +34,3 @@ SELECT _file, _fidx, _row, s, tenant_key, month, workload, revenue_usd, active_u
     (tenant_key::BIGINT << 28) | ((year(month) * 12 + month(month))::BIGINT << 10)
         | (SELECT rank FROM bizapps_usage_workload_rank wr WHERE wr.name = workload) AS key
 FROM r
-;
--- Accepted rows, with the key and position needed to find duplicates.
-CREATE OR REPLACE TABLE bizapps_usage AS
-SELECT tenant_key, month, workload, revenue_usd, active_users, key, _fidx, _row
-FROM chk0_bizapps_usage
-WHERE reason1 IS NULL AND NOT out_of_window
-;
--- Keys seen more than once: the first row (file name, then row order) stays, the others are rejected.
-CREATE OR REPLACE TABLE dups_bizapps_usage AS
-WITH d AS (SELECT key FROM bizapps_usage GROUP BY key HAVING count(*) > 1)
-SELECT key, _fidx, _row,
-    row_number() OVER w AS rn, first_value(_fidx) OVER w AS first_fidx, first_value(_row) OVER w AS first_row
-FROM bizapps_usage WHERE key IN (SELECT key FROM d)
-WINDOW w AS (PARTITION BY key ORDER BY _fidx, _row)
-;
-DELETE FROM bizapps_usage USING dups_bizapps_usage d
-WHERE bizapps_usage.key = d.key AND bizapps_usage._fidx = d._fidx AND bizapps_usage._row = d._row AND d.rn > 1
-;
--- Every row with its outcome: later rows of a duplicated key are rejects.
-CREATE OR REPLACE TEMP VIEW chk_bizapps_usage AS
-SELECT _file, _row, reason, out_of_window, CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
-FROM (
-SELECT c._file, c._row, c.s, c.out_of_window,
-    coalesce(c.reason1, CASE WHEN d.rn > 1
-        THEN 'duplicate key: first seen in ' || f.file || ' row ' || d.first_row END) AS reason
-FROM chk0_bizapps_usage c
-LEFT JOIN dups_bizapps_usage d ON d.key = c.key AND d._fidx = c._fidx AND d._row = c._row
-LEFT JOIN ingest_files f ON f.table_name = 'bizapps_usage' AND f.fidx = d.first_fidx
-)

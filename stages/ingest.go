@@ -33,6 +33,9 @@ type tableSpec struct {
 	columns []column
 	// optional tables may be absent (an empty table and a warning).
 	optional bool
+	// keyValues lists the value columns of a keyed usage table; its duplicate-key check is the
+	// shared statement ingest_keyed_usage.
+	keyValues string
 }
 
 // Tables lists the contract's input tables in ingest order (references point backwards).
@@ -42,8 +45,8 @@ var Tables = []tableSpec{
 	{name: "associations", columns: []column{{"partner_id", true}, {"tenant_id", true}, {"association_type", true},
 		{"workload", false}, {"start_date", true}, {"end_date", false}}},
 	{name: "azure_consumption", columns: []column{{"tenant_id", true}, {"month", true}, {"service", true}, {"offer", true}, {"acr_usd", true}}},
-	{name: "m365_usage", columns: []column{{"tenant_id", true}, {"month", true}, {"workload", true}, {"paid_licenses", true}, {"active_users", true}}},
-	{name: "bizapps_usage", columns: []column{{"tenant_id", true}, {"month", true}, {"workload", true}, {"revenue_usd", true}, {"active_users", true}}},
+	{name: "m365_usage", columns: []column{{"tenant_id", true}, {"month", true}, {"workload", true}, {"paid_licenses", true}, {"active_users", true}}, keyValues: "paid_licenses, active_users"},
+	{name: "bizapps_usage", columns: []column{{"tenant_id", true}, {"month", true}, {"workload", true}, {"revenue_usd", true}, {"active_users", true}}, keyValues: "revenue_usd, active_users"},
 	{name: "certifications", columns: []column{{"partner_id", true}, {"person_id", true}, {"certification", true},
 		{"earned_on", true}, {"expires_on", false}}},
 	{name: "enrollments", columns: []column{{"partner_id", true}, {"solution_area", true}, {"enrolled_on", true}, {"ended_on", false}}, optional: true},
@@ -100,6 +103,13 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 		text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
 		if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
 			return fmt.Errorf("ingest %s: %w", t.name, readError(err))
+		}
+		if t.keyValues != "" {
+			// Table and column names come from the fixed table list above.
+			keyed := sql.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sql.QuoteLiteral(t.name)})
+			if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
+				return fmt.Errorf("ingest %s: %w", t.name, readError(err))
+			}
 		}
 		chk := "chk_" + t.name
 		if err := account(ctx, r, chk, &stats); err != nil {
