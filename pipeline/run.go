@@ -120,8 +120,8 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		}
 		c := cfg
 		c.Month = m
-		if len(months) > 1 || c.AsOf.IsZero() {
-			c.AsOf = time.Time{}
+		if len(months) > 1 {
+			c.AsOf = time.Time{} // each month of a range counts skilling on its own default day
 		}
 		cfgs[i] = c.withDefaults()
 	}
@@ -204,10 +204,8 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		default:
 			rec(i, StatusFailed, err.Error(), mstart, "")
 			if !keepGoing {
-				if i+1 < len(months) {
-					for j := i + 1; j < len(months); j++ {
-						rec(j, StatusSkipped, "an earlier month of the range failed: "+m.String(), mstart, "")
-					}
+				for j := i + 1; j < len(months); j++ {
+					rec(j, StatusSkipped, "an earlier month of the range failed: "+m.String(), mstart, "")
 				}
 				return results, nil
 			}

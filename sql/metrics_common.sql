@@ -8,9 +8,6 @@ SELECT $s::DATE AS s,
     ($s::DATE - INTERVAL 23 MONTH)::DATE AS s23,
     $asof::DATE AS asof
 ;
-CREATE OR REPLACE TABLE cal AS
-SELECT CAST(g.m AS DATE) AS month FROM params p, generate_series(p.s23, p.s, INTERVAL 1 MONTH) g(m)
-;
 -- An association is active in month m when start <= last day of m and (end is null or end >= first
 -- day of m): the months from its start month to its end month. mask has bit i set for month S-23+i.
 -- Only public-cloud tenants count.
