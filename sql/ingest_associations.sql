@@ -1,7 +1,7 @@
 -- associations: all six columns form the key; types from the rubric; partner and tenant must exist.
 CREATE OR REPLACE TABLE chk_associations AS
 WITH v AS (
-    SELECT s._file, s._row, s AS s,
+    SELECT s._file, s._fidx, s._row, s AS s,
         cs_text(s.partner_id) AS partner_id, cs_text(s.tenant_id) AS tenant_id,
         upper(cs_text(s.association_type)) AS association_type, cs_text(s.workload) AS workload,
         cs_date(s.start_date) AS start_date, cs_date(s.end_date) AS end_date,
@@ -26,9 +26,9 @@ d AS (
     FROM v
     WINDOW w AS (PARTITION BY reason0 IS NULL, partner_id, tenant_id, association_type, workload, start_date, end_date ORDER BY _file, _row)
 )
-SELECT _file, _row, partner_id, tenant_id, association_type, workload, start_date, end_date,
+SELECT _file, _fidx, _row, partner_id, tenant_id, association_type, workload, start_date, end_date,
     coalesce(reason0, CASE WHEN rn > 1 THEN 'duplicate key: first seen in ' || first_file || ' row ' || first_row END) AS reason,
-    false AS out_of_window,
+    false AS out_of_window, NULL::DATE AS usage_month,
     CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM d
 ;

@@ -1,9 +1,10 @@
 -- azure_consumption: no key (rows are additive); months outside the window are counted, not used.
--- The checked rows are a view: the clean aggregate, the row accounting and the rejects each read
--- it once, so the raw rows are never held in memory.
+-- The checked rows are a view, so the raw rows are never held in memory: the row accounting reads
+-- it once (the rejects a second time, only when there are any) and the metric SQL reads it where it
+-- needs the rows. usage_month is the month of a row the metrics use, for the manifest's history.
 CREATE OR REPLACE TEMP VIEW chk_azure_consumption AS
 WITH v AS (
-    SELECT s._file, s._row, s AS s,
+    SELECT s._fidx, s._row, s AS s,
         cs_text(s.tenant_id) AS tenant_id, cs_month(s.month) AS month,
         cs_text(s.service) AS service, cs_text(s.offer) AS offer, cs_num(s.acr_usd) AS acr_usd,
         coalesce(
@@ -25,7 +26,8 @@ r AS (
         reason0 IS NULL AND month NOT BETWEEN w.wfrom AND w.wto AS out_of_window
     FROM v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
 )
-SELECT _file, _row, tenant_key, month, service, offer, acr_usd, reason, out_of_window,
+SELECT _fidx, _row, tenant_key, month, service, offer, acr_usd, reason, out_of_window,
+    CASE WHEN reason IS NULL AND NOT out_of_window AND offer NOT IN (SELECT offer FROM rb_excluded_offer) THEN month END AS usage_month,
     CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM r
 ;

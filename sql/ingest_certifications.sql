@@ -1,7 +1,7 @@
 -- certifications: key (partner_id, person_id, certification, earned_on); codes from the catalogue.
 CREATE OR REPLACE TABLE chk_certifications AS
 WITH v AS (
-    SELECT s._file, s._row, s AS s,
+    SELECT s._file, s._fidx, s._row, s AS s,
         cs_text(s.partner_id) AS partner_id, cs_text(s.person_id) AS person_id,
         upper(cs_text(s.certification)) AS certification,
         cs_date(s.earned_on) AS earned_on, cs_date(s.expires_on) AS expires_on,
@@ -24,9 +24,9 @@ d AS (
     FROM v
     WINDOW w AS (PARTITION BY reason0 IS NULL, partner_id, person_id, certification, earned_on ORDER BY _file, _row)
 )
-SELECT _file, _row, partner_id, person_id, certification, earned_on, expires_on,
+SELECT _file, _fidx, _row, partner_id, person_id, certification, earned_on, expires_on,
     coalesce(reason0, CASE WHEN rn > 1 THEN 'duplicate key: first seen in ' || first_file || ' row ' || first_row END) AS reason,
-    false AS out_of_window,
+    false AS out_of_window, NULL::DATE AS usage_month,
     CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM d
 ;

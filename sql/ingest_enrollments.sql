@@ -1,7 +1,7 @@
 -- enrollments: key (partner_id, solution_area, enrolled_on).
 CREATE OR REPLACE TABLE chk_enrollments AS
 WITH v AS (
-    SELECT s._file, s._row, s AS s,
+    SELECT s._file, s._fidx, s._row, s AS s,
         cs_text(s.partner_id) AS partner_id, lower(cs_text(s.solution_area)) AS solution_area,
         cs_date(s.enrolled_on) AS enrolled_on, cs_date(s.ended_on) AS ended_on,
         coalesce(
@@ -22,9 +22,9 @@ d AS (
     FROM v
     WINDOW w AS (PARTITION BY reason0 IS NULL, partner_id, solution_area, enrolled_on ORDER BY _file, _row)
 )
-SELECT _file, _row, partner_id, solution_area, enrolled_on, ended_on,
+SELECT _file, _fidx, _row, partner_id, solution_area, enrolled_on, ended_on,
     coalesce(reason0, CASE WHEN rn > 1 THEN 'duplicate key: first seen in ' || first_file || ' row ' || first_row END) AS reason,
-    false AS out_of_window,
+    false AS out_of_window, NULL::DATE AS usage_month,
     CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM d
 ;

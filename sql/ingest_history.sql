@@ -1,4 +1,3 @@
--- Months present per usage table (accepted rows).
-SELECT DISTINCT 'azure_consumption' AS table_name, month FROM azure_consumption
-UNION ALL SELECT DISTINCT 'm365_usage', month FROM m365_usage
-UNION ALL SELECT DISTINCT 'bizapps_usage', month FROM bizapps_usage
+-- Months present per usage table (rows the metrics use), from the row accounting.
+SELECT DISTINCT table_name, unnest(months) AS month FROM ingest_account
+WHERE table_name IN ('azure_consumption', 'm365_usage', 'bizapps_usage')

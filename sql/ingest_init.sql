@@ -5,3 +5,7 @@ CREATE OR REPLACE TABLE ingest_window AS SELECT $wfrom::DATE AS wfrom, $wto::DAT
 ;
 -- File names by position, for messages about rows that only keep the position.
 CREATE OR REPLACE TABLE ingest_files (table_name VARCHAR, fidx INTEGER, file VARCHAR)
+;
+-- Row counts per input file, and the months of the rows the metrics use.
+CREATE OR REPLACE TABLE ingest_account (table_name VARCHAR, fidx INTEGER, read BIGINT, accepted BIGINT,
+    rejected BIGINT, out_of_window BIGINT, months DATE[])

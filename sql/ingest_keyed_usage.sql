@@ -20,9 +20,10 @@ WHERE {{table}}.key = d.key AND {{table}}._fidx = d._fidx AND {{table}}._row = d
 ;
 -- Every row with its outcome: later rows of a duplicated key are rejects.
 CREATE OR REPLACE TEMP VIEW chk_{{table}} AS
-SELECT _file, _row, reason, out_of_window, CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
+SELECT _fidx, _row, reason, out_of_window, CASE WHEN reason IS NULL AND NOT out_of_window THEN month END AS usage_month,
+    CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM (
-SELECT c._file, c._row, c.s, c.out_of_window,
+SELECT c._fidx, c._row, c.s, c.out_of_window, c.month,
     coalesce(c.reason1, CASE WHEN d.rn > 1
         THEN 'duplicate key: first seen in ' || f.file || ' row ' || d.first_row END) AS reason
 FROM chk0_{{table}} c

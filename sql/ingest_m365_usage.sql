@@ -4,7 +4,7 @@ SELECT name, (dense_rank() OVER (ORDER BY name))::BIGINT AS rank FROM (SELECT DI
 ;
 CREATE OR REPLACE TEMP VIEW chk0_m365_usage AS
 WITH v AS (
-    SELECT s._file, s._fidx, s._row, s AS s,
+    SELECT s._fidx, s._row, s AS s,
         cs_text(s.tenant_id) AS tenant_id, cs_month(s.month) AS month, cs_text(s.workload) AS workload,
         cs_int(s.paid_licenses) AS paid_licenses, cs_int(s.active_users) AS active_users,
         coalesce(
@@ -28,7 +28,7 @@ r AS (
             THEN 'unknown tenant: ' || v.tenant_id ELSE reason0 END AS reason1
     FROM v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tenant_id = v.tenant_id
 )
-SELECT _file, _fidx, _row, s, tenant_key, month, workload, paid_licenses, active_users, reason1, out_of_window,
+SELECT _fidx, _row, s, tenant_key, month, workload, paid_licenses, active_users, reason1, out_of_window,
     -- One integer per (tenant, month, workload): tenant key, absolute month, workload rank.
     (tenant_key::BIGINT << 28) | ((year(month) * 12 + month(month))::BIGINT << 10)
         | (SELECT rank FROM m365_usage_workload_rank wr WHERE wr.name = workload) AS key

@@ -1,7 +1,7 @@
 -- tenants: tenant_id required and unique; segment smb|enterprise; cloud public (default) | sovereign.
 CREATE OR REPLACE TABLE chk_tenants AS
 WITH v AS (
-    SELECT s._file, s._row, s AS s,
+    SELECT s._file, s._fidx, s._row, s AS s,
         cs_text(s.tenant_id) AS tenant_id,
         lower(cs_text(s.segment)) AS segment,
         coalesce(lower(cs_text(s.cloud)), 'public') AS cloud,
@@ -18,9 +18,9 @@ d AS (
     FROM v
     WINDOW w AS (PARTITION BY reason0 IS NULL, tenant_id ORDER BY _file, _row)
 )
-SELECT _file, _row, tenant_id, segment, cloud,
+SELECT _file, _fidx, _row, tenant_id, segment, cloud,
     coalesce(reason0, CASE WHEN rn > 1 THEN 'duplicate key: first seen in ' || first_file || ' row ' || first_row END) AS reason,
-    false AS out_of_window,
+    false AS out_of_window, NULL::DATE AS usage_month,
     CASE WHEN reason IS NOT NULL THEN cs_raw(s) END AS raw
 FROM d
 ;

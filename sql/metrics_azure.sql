@@ -27,57 +27,125 @@ SELECT *, has_bit(mask_any, 23) AS cov_s, has_bit(mask_any, 11) AS cov_s12,
          ELSE list_min(list_filter(range(12, 24), i -> has_bit(mask_any, i))) END AS base_idx
 FROM az_cov_t
 ;
--- One pass over the usage rows, two groupings: attributed ACR per (set, partner, tenant) for the
--- months the metrics read, and per (set, partner, service) over S-11..S for deployments. The
--- Security sets only need security services.
 CREATE OR REPLACE TABLE az_sets AS
 SELECT set_key, bool_or(family = 'azure') AS azure, bool_or(family = 'security') AS security FROM rb_assoc_set
 WHERE family IN ('azure', 'security') AND part IN ('', 'azure') GROUP BY ALL
 ;
-CREATE OR REPLACE TABLE az_grouped AS
-WITH u AS (
-    -- Azure sets read S-13..S (net adds, growth base, deployments); Security sets read security
-    -- services over the whole window (trailing twelve months and the twelve before).
-    SELECT u.*, month_idx(u.month, p.s23) AS i, false AS sec_only
-    FROM azure_consumption u CROSS JOIN params p
-    WHERE u.month >= p.s13
-    UNION ALL
-    SELECT u.*, month_idx(u.month, p.s23) AS i, true AS sec_only
-    FROM azure_consumption u CROSS JOIN params p
-    WHERE u.service IN (SELECT name FROM rb_service WHERE security)
-),
-j AS (
-    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, u.service, u.acr, u.i, u.sec_only
-    FROM u
-    JOIN az_cov_t c ON c.tenant_key = u.tenant_key
-    JOIN az_sets k ON k.set_key = c.set_key AND CASE WHEN u.sec_only THEN k.security ELSE k.azure END
-    LEFT JOIN az_cov_wl w ON w.workload = u.service AND w.set_key = c.set_key AND w.partner_key = c.partner_key
-        AND w.tenant_key = c.tenant_key
-    WHERE has_bit(c.mask_all | coalesce(w.mask, 0), u.i)
+-- Usage is summed per tenant and month before it meets the partners (usage rows are many, tenants
+-- reached by several partners or sets would multiply them): i is the month index, sec the part on
+-- security services.
+CREATE OR REPLACE TABLE az_tm AS
+WITH m AS (
+    SELECT u.tenant_key, u.month, sum(u.acr) AS acr, sum(u.acr) FILTER (WHERE s.security) AS sec
+    FROM azure_consumption u LEFT JOIN rb_service s ON s.name = u.service
+    WHERE u.month BETWEEN (SELECT s23 FROM params) AND (SELECT s FROM params)
+    GROUP BY u.tenant_key, u.month
 )
-SELECT set_key, partner_key, tenant_key, service, GROUPING(service) = 1 AS per_tenant,
-    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 23), 0) AS acr_s,
-    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 22), 0) AS acr_s1,
-    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 11), 0) AS acr_s12,
-    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = 10), 0) AS acr_s13,
-    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i = base_idx), 0) AS acr_base,
-    coalesce(sum(acr) FILTER (WHERE sec_only AND i = 23), 0) AS sec_s,
-    coalesce(sum(acr) FILTER (WHERE sec_only AND i = base_idx), 0) AS sec_base,
-    coalesce(sum(acr) FILTER (WHERE sec_only AND i >= 12), 0) AS sec_ttm,
-    coalesce(sum(acr) FILTER (WHERE sec_only AND i <= 11), 0) AS sec_prev_ttm,
-    coalesce(sum(acr) FILTER (WHERE NOT sec_only AND i >= 12), 0) AS acr_ttm
-FROM j
-GROUP BY GROUPING SETS ((set_key, partner_key, tenant_key), (set_key, partner_key, service))
+SELECT tenant_key, month_idx(month, (SELECT s23 FROM params))::TINYINT AS i, acr, sec FROM m
 ;
+-- Per tenant and service: the twelve monthly sums S-11..S (element k+1 is month S-11+k), for
+-- deployments; fixed-size sums, so the grouping can spill.
+CREATE OR REPLACE TABLE az_tenant_service AS
+WITH u AS (
+    SELECT u.tenant_key, u.service, u.acr, month_idx(u.month, (SELECT s23 FROM params)) AS i
+    FROM azure_consumption u
+    WHERE u.month BETWEEN (SELECT s11 FROM params) AND (SELECT s FROM params)
+)
+SELECT tenant_key, service,
+    [
+        coalesce(sum(acr) FILTER (WHERE i = 12), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 13), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 14), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 15), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 16), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 17), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 18), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 19), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 20), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 21), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 22), 0),
+        coalesce(sum(acr) FILTER (WHERE i = 23), 0)
+    ] AS acr
+FROM u GROUP BY tenant_key, service
+;
+-- Usage rows covered only through an association for their own service (a workload association),
+-- in the months no all-service association of the same partner covers. Few rows: joined as rows.
+CREATE OR REPLACE TABLE az_wl_rows AS
+WITH r AS (
+    -- The small join first: workload associations to their tenant's rows of that service.
+    SELECT w.set_key, w.partner_key, w.tenant_key, w.mask, u.service, u.acr, u.month
+    FROM (SELECT * FROM az_cov_wl WHERE workload IS NOT NULL) w
+    JOIN azure_consumption u ON u.tenant_key = w.tenant_key AND u.service = w.workload
+)
+SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, r.service, r.acr, month_idx(r.month, p.s23) AS i,
+    coalesce(s.security, false) AS is_sec
+FROM r
+JOIN az_cov_t c ON c.set_key = r.set_key AND c.partner_key = r.partner_key AND c.tenant_key = r.tenant_key
+CROSS JOIN params p
+LEFT JOIN rb_service s ON s.name = r.service
+WHERE r.month BETWEEN p.s23 AND p.s AND has_bit(r.mask & ~c.mask_all, month_idx(r.month, p.s23))
+;
+-- Attributed ACR per (set, partner, tenant). Azure sets read S-13..S (net adds, growth base);
+-- Security sets read security services over the whole window (trailing twelve months and the twelve
+-- before). A row exists when the partner's coverage meets at least one usage row it reads.
 CREATE OR REPLACE TABLE az_pt AS
-SELECT set_key, partner_key, tenant_key, acr_s, acr_s1, acr_s12, acr_s13, acr_base,
-    sec_s, sec_base, sec_ttm, sec_prev_ttm
-FROM az_grouped WHERE per_tenant
+WITH full_cov AS (
+    -- Tenant-months covered by an all-service association of the partner.
+    SELECT c.set_key, c.partner_key, c.tenant_key,
+        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 23), 0) AS acr_s,
+        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 22), 0) AS acr_s1,
+        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 11), 0) AS acr_s12,
+        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 10), 0) AS acr_s13,
+        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = c.base_idx), 0) AS acr_base,
+        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i = 23), 0) AS sec_s,
+        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i = c.base_idx), 0) AS sec_base,
+        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i >= 12), 0) AS sec_ttm,
+        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i <= 11), 0) AS sec_prev_ttm
+    FROM az_cov_t c
+    JOIN az_sets k ON k.set_key = c.set_key
+    JOIN az_tm t ON t.tenant_key = c.tenant_key
+    WHERE has_bit(c.mask_all, t.i) AND ((k.azure AND t.i >= 10) OR (k.security AND t.sec IS NOT NULL))
+    GROUP BY ALL
+),
+wl AS (
+    SELECT w.set_key, w.partner_key, w.tenant_key,
+        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 23), 0) AS acr_s,
+        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 22), 0) AS acr_s1,
+        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 11), 0) AS acr_s12,
+        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 10), 0) AS acr_s13,
+        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = w.base_idx), 0) AS acr_base,
+        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i = 23), 0) AS sec_s,
+        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i = w.base_idx), 0) AS sec_base,
+        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i >= 12), 0) AS sec_ttm,
+        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i <= 11), 0) AS sec_prev_ttm
+    FROM az_wl_rows w JOIN az_sets k ON k.set_key = w.set_key
+    WHERE (k.azure AND w.i >= 10) OR (k.security AND w.is_sec)
+    GROUP BY ALL
+)
+SELECT set_key, partner_key, tenant_key, sum(acr_s) AS acr_s, sum(acr_s1) AS acr_s1, sum(acr_s12) AS acr_s12,
+    sum(acr_s13) AS acr_s13, sum(acr_base) AS acr_base, sum(sec_s) AS sec_s, sum(sec_base) AS sec_base,
+    sum(sec_ttm) AS sec_ttm, sum(sec_prev_ttm) AS sec_prev_ttm
+FROM (SELECT * FROM full_cov UNION ALL SELECT * FROM wl)
+GROUP BY ALL
 ;
+-- Attributed ACR per (Azure set, partner, service) over S-11..S, for deployments.
 CREATE OR REPLACE TABLE az_services AS
-SELECT g.set_key, g.partner_key, g.service, g.acr_ttm
-FROM az_grouped g JOIN az_sets k ON k.set_key = g.set_key AND k.azure
-WHERE NOT g.per_tenant
+SELECT set_key, partner_key, service, sum(acr_ttm) AS acr_ttm
+FROM (
+    SELECT c.set_key, c.partner_key, ts.service,
+        CASE WHEN (c.mask_all >> 12) & 4095 = 4095 THEN list_sum(ts.acr)
+             ELSE coalesce(list_sum(list_transform(range(12), j -> CASE WHEN has_bit(c.mask_all, j + 12) THEN ts.acr[j + 1] ELSE 0 END)), 0)
+        END AS acr_ttm
+    FROM az_cov_t c
+    JOIN az_sets k ON k.set_key = c.set_key AND k.azure
+    JOIN az_tenant_service ts ON ts.tenant_key = c.tenant_key
+    WHERE (c.mask_all >> 12) & 4095 <> 0
+    UNION ALL
+    SELECT w.set_key, w.partner_key, w.service, w.acr
+    FROM az_wl_rows w JOIN az_sets k ON k.set_key = w.set_key AND k.azure
+    WHERE w.i >= 12
+)
+GROUP BY ALL
 ;
 -- Net customer adds: tenants meeting the floor in S or S-1, minus those meeting it in S-12 or S-13.
 INSERT INTO measures

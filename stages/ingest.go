@@ -112,12 +112,15 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 			}
 		}
 		chk := "chk_" + t.name
-		if err := account(ctx, r, chk, &stats); err != nil {
+		if err := account(ctx, r, t.name, &stats); err != nil {
 			return fmt.Errorf("ingest %s: count rows: %w", t.name, err)
 		}
-		if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
-			map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
-			return fmt.Errorf("ingest %s: %w", t.name, err)
+		// The rejects are read in a second pass, only when the accounting found some.
+		if stats.Rejected > 0 {
+			if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
+				map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
+				return fmt.Errorf("ingest %s: %w", t.name, err)
+			}
 		}
 		r.Tables = append(r.Tables, stats)
 		total += stats.Read
@@ -135,9 +138,14 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	return nil
 }
 
-// account counts each file's rows by outcome and adds them up for the table.
-func account(ctx context.Context, r *pipeline.Run, chk string, stats *pipeline.TableStats) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Render("ingest_account", map[string]string{"table": chk}))
+// account counts each file's rows by outcome (one pass over the checked rows, kept in
+// ingest_account) and adds them up for the table.
+func account(ctx context.Context, r *pipeline.Run, table string, stats *pipeline.TableStats) error {
+	if err := r.DB.Exec(ctx, "ingest_account", sql.Render("ingest_account",
+		map[string]string{"table": "chk_" + table, "name": sql.QuoteLiteral(table)})); err != nil {
+		return err
+	}
+	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("ingest_account_files"), table)
 	if err != nil {
 		return err
 	}
