@@ -189,7 +189,7 @@ WHERE m.metric = 'usage_growth' AND m.applicable
 -- Deployments: distinct services (not excluded) with attributed ACR > 0 over S-11..S.
 INSERT INTO measures
 SELECT m.solution_area, m.track, m.metric, sv.partner_key, count(*) AS value, true, NULL,
-    json_object('services', list(sv.service ORDER BY sv.service))::VARCHAR
+    json_object('services', list_sort(list(sv.service)))::VARCHAR
 FROM rb_metric m
 JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
 JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric

@@ -37,5 +37,5 @@ SELECT DISTINCT set_key, unnest(string_split(set_key, ',')) AS association_type 
 ;
 -- Every family inserts its measures here. points_raw is set by non-linear rules (before cap and rounding);
 -- scorable false forces 0 points (a prerequisite not met).
-CREATE OR REPLACE TABLE measures (solution_area VARCHAR, track VARCHAR, metric VARCHAR, partner_key VARCHAR,
+CREATE OR REPLACE TABLE measures (solution_area VARCHAR, track VARCHAR, metric VARCHAR, partner_key INTEGER,
     value DOUBLE, scorable BOOLEAN, points_raw DOUBLE, detail VARCHAR)

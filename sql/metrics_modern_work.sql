@@ -122,6 +122,7 @@ SELECT solution_area, track, metric, partner_key,
     arg_max(measure, opt_points * 1000 - option_order) AS value, true,
     max(opt_points) AS points_raw,
     json_object('winner', arg_max(option, opt_points * 1000 - option_order),
-                'options', list(json_merge_patch(part, json_object('measure', measure, 'points', opt_points)) ORDER BY option_order))::VARCHAR
+                'options', list_transform(list_sort(list({'k': option_order,
+                    'v': json_merge_patch(part, json_object('measure', measure, 'points', opt_points))})), e -> e.v))::VARCHAR
 FROM scored
 GROUP BY ALL

@@ -145,7 +145,8 @@ scored AS (
     FROM parts JOIN comp USING (solution_area, track, metric, component)
 )
 SELECT solution_area, track, metric, partner_key, sum(comp_points) AS value, true, sum(comp_points) AS points_raw,
-    json_object('components', list(json_object('component', component, 'now', round(now, 2), 'base', round(base, 2),
-        'growth', round(now - base, 2), 'units_per_point', units_per_point, 'points', comp_points) ORDER BY component))::VARCHAR
+    json_object('components', list_transform(list_sort(list({'k': component, 'v': json_object('component', component,
+        'now', round(now, 2), 'base', round(base, 2), 'growth', round(now - base, 2), 'units_per_point', units_per_point,
+        'points', comp_points)})), e -> e.v))::VARCHAR
 FROM scored
 GROUP BY ALL
