@@ -2,5 +2,5 @@ SELECT $month_label AS snapshot_month, m.partner_id, m.solution_area, m.track, m
     m.category, m.metric, m.value, m.threshold, m.max_points, m.points, m.detail
 FROM metric_scores m
 JOIN selected_track s ON s.partner_key = m.partner_key AND s.solution_area = m.solution_area
--- partner_key follows partner_id order and sorts as an integer.
-ORDER BY m.partner_key, m.area_order, m.track, m.metric_order
+-- partner_id, area, track, metric order as one integer (partner_key follows partner_id order).
+ORDER BY m.sort_key

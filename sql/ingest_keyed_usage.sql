@@ -30,3 +30,10 @@ FROM chk0_{{table}} c
 LEFT JOIN dups_{{table}} d ON d.key = c.key AND d._fidx = c._fidx AND d._row = c._row
 LEFT JOIN ingest_files f ON f.table_name = {{name}} AND f.fidx = d.first_fidx
 )
+;
+-- The key and position were only needed for the check; the table the metrics read keeps its values.
+ALTER TABLE {{table}} DROP COLUMN key
+;
+ALTER TABLE {{table}} DROP COLUMN _fidx
+;
+ALTER TABLE {{table}} DROP COLUMN _row

@@ -122,6 +122,9 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 				return fmt.Errorf("ingest %s: %w", t.name, err)
 			}
 		}
+		if err := dropChecked(ctx, r, chk); err != nil {
+			return fmt.Errorf("ingest %s: %w", t.name, err)
+		}
 		r.Tables = append(r.Tables, stats)
 		total += stats.Read
 		r.Log.Info("table ingested", zap.String("table", t.name), zap.Int("files", len(stats.Files)),
@@ -167,6 +170,15 @@ func account(ctx context.Context, r *pipeline.Run, table string, stats *pipeline
 		stats.Files[i].Rows = perFile[filepath.Base(stats.Files[i].Path)]
 	}
 	return rows.Err()
+}
+
+// dropChecked drops a checked table that is held as a table (the usage tables' are views).
+func dropChecked(ctx context.Context, r *pipeline.Run, chk string) error {
+	n, err := r.DB.Count(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary", chk)
+	if err != nil || n == 0 {
+		return err
+	}
+	return r.DB.Exec(ctx, "ingest_drop_checked", sql.Render("ingest_drop_checked", map[string]string{"table": chk}))
 }
 
 // history records which months of the window have usage rows, warns about usage tables with gaps,
