@@ -613,3 +613,32 @@ func TestWorkedExample_FAQNetCustomerAdds(t *testing.T) {
 		}
 	}
 }
+
+func TestAzureWorkloadAssociation(t *testing.T) {
+	// An association with a workload covers only that service of the tenant (data-contract: empty
+	// workload = every workload). T1 has, in S, 600 ACR on Azure SQL Database and 900 on Azure
+	// Monitor. P1 is associated for Azure SQL Database only: attributed ACR 600. P2 is associated for
+	// every service: attributed 600 + 900 = 1,500.
+	in := newInput(t).partners("P1", "P2").tenant("T1", "enterprise").
+		add("associations", fmt.Sprintf("P1,T1,CSP_T1,Azure SQL Database,%s,", assocStart)).
+		assoc("P2", "T1", "CSP_T1").
+		add("azure_consumption",
+			"T1,2026-10,Azure SQL Database,Pay-As-You-Go,600",
+			"T1,2026-10,Azure Monitor,Pay-As-You-Go,900")
+	out := mustRun(t, in)
+	for _, area := range []string{"data_ai", "infrastructure", "digital_app_innovation"} {
+		// P1: 600 < the enterprise floor 1,000 -> 0 customers; >= the SMB floor 500 -> 1 customer,
+		// points = round(30 x 1 / 3, 2) = 10.
+		expectMetric(t, out, "P1", area, "enterprise", "net_customer_adds", want{value: 0, points: 0})
+		expectMetric(t, out, "P1", area, "smb", "net_customer_adds", want{value: 1, points: 10})
+		// P2: 1,500 >= 1,000 -> 1 customer on both tracks.
+		expectMetric(t, out, "P2", area, "enterprise", "net_customer_adds", want{value: 1, points: 10})
+	}
+	// Deployments count the services with attributed ACR over S-11..S: P1 one (its workload), P2 two.
+	if r := readMetric(t, out, "P1", "infrastructure", "enterprise", "deployments"); !r.value.Valid || r.value.Float64 != 1 {
+		t.Errorf("P1 deployments = %v, want 1 (detail %s)", r.value, r.detail.String)
+	}
+	if r := readMetric(t, out, "P2", "infrastructure", "enterprise", "deployments"); !r.value.Valid || r.value.Float64 != 2 {
+		t.Errorf("P2 deployments = %v, want 2 (detail %s)", r.value, r.detail.String)
+	}
+}
