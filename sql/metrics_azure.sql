@@ -1,7 +1,8 @@
 -- Azure areas: net customer adds, usage growth, deployments, and the SMB/enterprise classification.
--- Coverage is a 24-bit mask per (association set, partner, tenant): bit i is month S-23+i. Usage
--- rows are joined to it once, so an association is never expanded into months and a tenant reached
--- through several associations counts once.
+-- Coverage is a 24-bit mask per (association set, partner, tenant): bit i is month S-23+i, so an
+-- association is never expanded into months and a tenant reached through several associations
+-- counts once. Usage is summed per tenant and month (and per tenant and service) before it is
+-- matched to the masks; the few rows covered only by a single-service association go row by row.
 CREATE OR REPLACE MACRO month_idx(m, s23) AS datediff('month', s23, m)
 ;
 CREATE OR REPLACE MACRO has_bit(mask, i) AS ((mask >> greatest(0, least(i, 63))) & 1) = 1 AND i BETWEEN 0 AND 23
