@@ -27,6 +27,9 @@ SELECT b.band_key, u.tenant_key, u.month,
 FROM m365_usage u
 JOIN rb_m365_workload w ON w.name = u.workload
 JOIN rb_band b ON b.set_name = w.set_name
+-- The window S-23..S only: a backfill holds the union of its months' windows, and a month must see
+-- exactly what a single run of it sees (the sticky rule looks twelve months back).
+WHERE u.month BETWEEN (SELECT s23 FROM params) AND (SELECT s FROM params)
 GROUP BY ALL
 ;
 -- Eligible: in the band, or (sticky SMB) above it now and in it twelve months earlier.

@@ -21,7 +21,8 @@ SELECT cov.solution_area, cov.track, cov.metric, cov.partner_key,
     json_object('tenants_now', count(*) FILTER (WHERE cov.month = p.s),
                 'tenants_base', count(*) FILTER (WHERE cov.month = p.s12))::VARCHAR
 FROM cov
-JOIN m365_elig e ON e.band_key = cov.band_key AND e.tenant_key = cov.tenant_key AND e.month = cov.month
+JOIN (SELECT * FROM m365_elig WHERE month IN ((SELECT s FROM params), (SELECT s12 FROM params))) e
+    ON e.band_key = cov.band_key AND e.tenant_key = cov.tenant_key AND e.month = cov.month
 CROSS JOIN params p
 GROUP BY ALL
 ;
@@ -42,15 +43,20 @@ WITH base AS (
     SELECT c.*, has_bit(c.mask, 23) AS cov_now,
         CASE WHEN has_bit(c.mask, 11) THEN 11 ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END AS base_idx
     FROM mw_opt_pairs c CROSS JOIN params p
-    JOIN m365_elig e ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key AND e.month = p.s
+    JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
+        ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key
     WHERE c.metric = 'usage_growth' AND (has_bit(c.mask, 23) OR has_bit(c.mask, 11))
 )
 SELECT b.solution_area, b.track, b.metric, b.option, b.option_order, b.threshold, b.max_points, b.partner_key,
     sum(CASE WHEN b.cov_now THEN coalesce(cur.active_users, 0) ELSE 0 END) AS users_now,
     sum(coalesce(bu.active_users, 0)) AS users_base
 FROM base b CROSS JOIN params p
-LEFT JOIN m365_usage cur ON cur.tenant_key = b.tenant_key AND cur.workload = b.workload AND cur.month = p.s
-LEFT JOIN m365_usage bu ON bu.tenant_key = b.tenant_key AND bu.workload = b.workload
+-- The usage rows are narrowed to the months read before the joins (a filter on a constant, not on
+-- a joined column, is applied while scanning).
+LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
+    ON cur.tenant_key = b.tenant_key AND cur.workload = b.workload
+LEFT JOIN (SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) bu
+    ON bu.tenant_key = b.tenant_key AND bu.workload = b.workload
     AND bu.month = (p.s23 + to_months(b.base_idx::INTEGER))::DATE
 GROUP BY ALL
 ;
@@ -78,9 +84,12 @@ FROM idx x
 CROSS JOIN params p
 JOIN mw_opt_pairs c ON c.metric = x.metric AND c.solution_area = x.solution_area AND c.track = x.track
     AND c.option = x.option AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key AND has_bit(c.mask, x.i)
-LEFT JOIN m365_usage u ON u.tenant_key = c.tenant_key AND u.workload = c.workload
+-- Months S-12..S only (i is 23, 11 or a first covered month after S-12).
+LEFT JOIN (SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) u
+    ON u.tenant_key = c.tenant_key AND u.workload = c.workload
     AND u.month = (p.s23 + to_months(x.i::INTEGER))::DATE
-LEFT JOIN m365_elig e ON e.band_key = x.band_key AND e.tenant_key = x.tenant_key
+LEFT JOIN (SELECT * FROM m365_elig WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) e
+    ON e.band_key = x.band_key AND e.tenant_key = x.tenant_key
     AND e.month = (p.s23 + to_months(x.i::INTEGER))::DATE
 GROUP BY x.solution_area, x.track, x.metric, x.option, x.option_order, x.threshold, x.max_points,
     x.partner_key, x.tenant_key, x.i, x.first_idx, x.active_share_min, e.tenant_key

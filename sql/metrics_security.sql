@@ -76,7 +76,8 @@ share AS (
     JOIN m365_pmask c ON c.set_key = m.m365_set AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key
         AND has_bit(c.mask, month_idx(x.month, p.s23))
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
-    JOIN m365_usage a ON a.tenant_key = c.tenant_key AND a.workload = c.workload AND a.month = x.month
+    JOIN (SELECT * FROM m365_usage WHERE month IN ((SELECT s FROM params), (SELECT s12 FROM params))) a
+        ON a.tenant_key = c.tenant_key AND a.workload = c.workload AND a.month = x.month
     WHERE x.metric = 'deployments' AND x.month IN (p.s, p.s12)
     GROUP BY ALL
 ),
@@ -124,7 +125,8 @@ ms_pairs AS (
     JOIN m365_pmask c ON c.set_key = comp.m365_set
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
     CROSS JOIN params p
-    JOIN m365_elig e ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key AND e.month = p.s
+    JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
+        ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key
     WHERE comp.component = 'm365_protected_users_growth' AND (has_bit(c.mask, 23) OR has_bit(c.mask, 11))
 ),
 ms AS (
@@ -132,8 +134,11 @@ ms AS (
         sum(CASE WHEN x.cov_now THEN coalesce(least(cur.active_users, cur.paid_licenses), 0) ELSE 0 END) AS now,
         sum(coalesce(least(bu.active_users, bu.paid_licenses), 0)) AS base
     FROM ms_pairs x CROSS JOIN params p
-    LEFT JOIN m365_usage cur ON cur.tenant_key = x.tenant_key AND cur.workload = x.workload AND cur.month = p.s
-    LEFT JOIN m365_usage bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
+    -- Usage narrowed to the months read (S; the base month is in S-12..S) before the joins.
+    LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
+        ON cur.tenant_key = x.tenant_key AND cur.workload = x.workload
+    LEFT JOIN (SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) bu
+        ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
     GROUP BY ALL
 ),
 parts AS (

@@ -642,3 +642,34 @@ func TestAzureWorkloadAssociation(t *testing.T) {
 		t.Errorf("P2 deployments = %v, want 2 (detail %s)", r.value, r.detail.String)
 	}
 }
+
+func TestBackfillSeesOnlyTheMonthsWindow(t *testing.T) {
+	// The SMB Modern Work band (11..300 paid licences) is sticky: a tenant above it in a month counts
+	// when it was in it twelve months earlier. T1 is in the band in S-24 (100) and above it in S-12
+	// and S (400). A single run of S reads S-23..S, so S-24 is out of window: T1 is eligible in
+	// neither month and net customer adds = 0 - 0 = 0. A backfill of S-1..S reads S-24..S for the
+	// pair of months; month S must still not see S-24 (else T1 would count in S-12: 0 - 1 = -1).
+	in := newInput(t).partners("P1").tenant("T1", "smb").assoc("P1", "T1", "CPOR").
+		m365("T1", "2024-10", "Teams", 100, 50).
+		m365("T1", "2025-10", "Teams", 400, 200).
+		m365("T1", "2026-10", "Teams", 400, 200)
+	single := mustRun(t, in)
+	expectMetric(t, single, "P1", "modern_work", "smb", "net_customer_adds", want{value: 0, points: 0})
+
+	from, _ := pipeline.ParseMonth("2026-09")
+	to, _ := pipeline.ParseMonth(snapshotMonth)
+	asOf, _ := time.Parse("2006-01-02", asOfDate)
+	out := filepath.Join(t.TempDir(), "out")
+	cfg := pipeline.Config{AsOf: asOf, Input: in.dir, Out: out, Threads: 2, SkipReadiness: true, AcceptDrift: true}
+	results, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunRange(context.Background(), cfg,
+		pipeline.Window{From: from, To: to}.Months(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Month, r.Err)
+		}
+	}
+	expectMetric(t, out, "P1", "modern_work", "smb", "net_customer_adds", want{value: 0, points: 0})
+}
