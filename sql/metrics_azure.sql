@@ -90,44 +90,32 @@ WHERE r.month BETWEEN p.s23 AND p.s AND has_bit(r.mask & ~c.mask_all, month_idx(
 -- Security sets read security services over the whole window (trailing twelve months and the twelve
 -- before). A row exists when the partner's coverage meets at least one usage row it reads.
 CREATE OR REPLACE TABLE az_pt AS
-WITH full_cov AS (
-    -- Tenant-months covered by an all-service association of the partner.
-    SELECT c.set_key, c.partner_key, c.tenant_key,
-        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 23), 0) AS acr_s,
-        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 22), 0) AS acr_s1,
-        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 11), 0) AS acr_s12,
-        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = 10), 0) AS acr_s13,
-        coalesce(sum(t.acr) FILTER (WHERE k.azure AND t.i = c.base_idx), 0) AS acr_base,
-        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i = 23), 0) AS sec_s,
-        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i = c.base_idx), 0) AS sec_base,
-        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i >= 12), 0) AS sec_ttm,
-        coalesce(sum(t.sec) FILTER (WHERE k.security AND t.i <= 11), 0) AS sec_prev_ttm
+WITH r AS (
+    -- Tenant-months covered by an all-service association of the partner ...
+    SELECT c.set_key, c.partner_key, c.tenant_key, c.base_idx, k.azure, k.security, t.i, t.acr, t.sec
     FROM az_cov_t c
     JOIN az_sets k ON k.set_key = c.set_key
     JOIN az_tm t ON t.tenant_key = c.tenant_key
     WHERE has_bit(c.mask_all, t.i) AND ((k.azure AND t.i >= 10) OR (k.security AND t.sec IS NOT NULL))
-    GROUP BY ALL
-),
-wl AS (
-    SELECT w.set_key, w.partner_key, w.tenant_key,
-        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 23), 0) AS acr_s,
-        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 22), 0) AS acr_s1,
-        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 11), 0) AS acr_s12,
-        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = 10), 0) AS acr_s13,
-        coalesce(sum(w.acr) FILTER (WHERE k.azure AND w.i = w.base_idx), 0) AS acr_base,
-        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i = 23), 0) AS sec_s,
-        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i = w.base_idx), 0) AS sec_base,
-        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i >= 12), 0) AS sec_ttm,
-        coalesce(sum(w.acr) FILTER (WHERE k.security AND w.is_sec AND w.i <= 11), 0) AS sec_prev_ttm
+    UNION ALL
+    -- ... and the rows covered only by a single-service association.
+    SELECT w.set_key, w.partner_key, w.tenant_key, w.base_idx, k.azure, k.security, w.i, w.acr,
+        CASE WHEN w.is_sec THEN w.acr END
     FROM az_wl_rows w JOIN az_sets k ON k.set_key = w.set_key
     WHERE (k.azure AND w.i >= 10) OR (k.security AND w.is_sec)
-    GROUP BY ALL
 )
-SELECT set_key, partner_key, tenant_key, sum(acr_s) AS acr_s, sum(acr_s1) AS acr_s1, sum(acr_s12) AS acr_s12,
-    sum(acr_s13) AS acr_s13, sum(acr_base) AS acr_base, sum(sec_s) AS sec_s, sum(sec_base) AS sec_base,
-    sum(sec_ttm) AS sec_ttm, sum(sec_prev_ttm) AS sec_prev_ttm
-FROM (SELECT * FROM full_cov UNION ALL SELECT * FROM wl)
-GROUP BY ALL
+SELECT set_key, partner_key, tenant_key,
+    coalesce(sum(acr) FILTER (WHERE azure AND i = 23), 0) AS acr_s,
+    coalesce(sum(acr) FILTER (WHERE azure AND i = 22), 0) AS acr_s1,
+    coalesce(sum(acr) FILTER (WHERE azure AND i = 11), 0) AS acr_s12,
+    coalesce(sum(acr) FILTER (WHERE azure AND i = 10), 0) AS acr_s13,
+    coalesce(sum(acr) FILTER (WHERE azure AND i = base_idx), 0) AS acr_base,
+    coalesce(sum(sec) FILTER (WHERE security AND i = 23), 0) AS sec_s,
+    coalesce(sum(sec) FILTER (WHERE security AND i = base_idx), 0) AS sec_base,
+    coalesce(sum(sec) FILTER (WHERE security AND i >= 12), 0) AS sec_ttm,
+    coalesce(sum(sec) FILTER (WHERE security AND i <= 11), 0) AS sec_prev_ttm
+FROM r
+GROUP BY set_key, partner_key, tenant_key
 ;
 -- Attributed ACR per (Azure set, partner, service) over S-11..S, for deployments.
 CREATE OR REPLACE TABLE az_services AS
