@@ -58,3 +58,11 @@ GROUP BY ALL
 -- The two months compared by most metrics: S (bit 23) and S-12 (bit 11).
 CREATE OR REPLACE TABLE snap_months AS
 SELECT 23 AS i, s AS month FROM params UNION ALL SELECT 11, s12 FROM params
+;
+-- The rows of S-12..S, the months most metrics compare. Views, so the month filter is applied while
+-- the tables are scanned, before any join.
+CREATE OR REPLACE TEMP VIEW m365_usage_recent AS
+SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)
+;
+CREATE OR REPLACE TEMP VIEW m365_elig_recent AS
+SELECT * FROM m365_elig WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)

@@ -55,7 +55,7 @@ FROM base b CROSS JOIN params p
 -- a joined column, is applied while scanning).
 LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
     ON cur.tenant_key = b.tenant_key AND cur.workload = b.workload
-LEFT JOIN (SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) bu
+LEFT JOIN m365_usage_recent bu
     ON bu.tenant_key = b.tenant_key AND bu.workload = b.workload
     AND bu.month = (p.s23 + to_months(b.base_idx::INTEGER))::DATE
 GROUP BY ALL
@@ -85,10 +85,10 @@ CROSS JOIN params p
 JOIN mw_opt_pairs c ON c.metric = x.metric AND c.solution_area = x.solution_area AND c.track = x.track
     AND c.option = x.option AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key AND has_bit(c.mask, x.i)
 -- Months S-12..S only (i is 23, 11 or a first covered month after S-12).
-LEFT JOIN (SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) u
+LEFT JOIN m365_usage_recent u
     ON u.tenant_key = c.tenant_key AND u.workload = c.workload
     AND u.month = (p.s23 + to_months(x.i::INTEGER))::DATE
-LEFT JOIN (SELECT * FROM m365_elig WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) e
+LEFT JOIN m365_elig_recent e
     ON e.band_key = x.band_key AND e.tenant_key = x.tenant_key
     AND e.month = (p.s23 + to_months(x.i::INTEGER))::DATE
 GROUP BY x.solution_area, x.track, x.metric, x.option, x.option_order, x.threshold, x.max_points,

@@ -137,7 +137,7 @@ ms AS (
     -- Usage narrowed to the months read (S; the base month is in S-12..S) before the joins.
     LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
         ON cur.tenant_key = x.tenant_key AND cur.workload = x.workload
-    LEFT JOIN (SELECT * FROM m365_usage WHERE month BETWEEN (SELECT s12 FROM params) AND (SELECT s FROM params)) bu
+    LEFT JOIN m365_usage_recent bu
         ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
     GROUP BY ALL
 ),
