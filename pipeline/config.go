@@ -4,7 +4,11 @@ import (
 	"time"
 )
 
-// Config is everything one monthly run needs to know. The CLI, the scheduler and backfills fill it.
+// Config is everything one monthly run needs to know. The CLI, the scheduler and backfills fill it;
+// Validate checks it before a run takes the output lock.
+//
+// The limits are pointers so that "not given" (nil: the default) and an explicit 0 (no tolerance)
+// stay different: a reject rate of 0 means no reject is tolerated, not "use the default".
 type Config struct {
 	// Month is the snapshot month S.
 	Month Month
@@ -12,31 +16,65 @@ type Config struct {
 	AsOf time.Time
 	// Input is the folder with one sub-folder per input table.
 	Input string
-	// Out is the output root holding snapshot_month=YYYY-MM folders.
+	// Out is the output root the snapshots are published under.
 	Out string
 	// RubricPath is a rubric file to use instead of the embedded default ("" = default).
 	RubricPath string
-	// MaxRejectRate fails the run when a table rejects a larger share of its rows.
-	MaxRejectRate float64
-	// DuckDB resource settings ("" or 0 = sized from the machine).
+	// MaxRejectRate fails the run when a table rejects a larger share of its rows
+	// (nil = DefaultMaxRejectRate; 0 = no reject tolerated).
+	MaxRejectRate *float64
+	// MemoryLimit is DuckDB's memory limit such as "3GB" ("" = sized from the machine); see
+	// ParseMemoryLimit for the accepted forms.
 	MemoryLimit string
-	Threads     int
-	TempDir     string
+	// Threads is DuckDB's thread count (0 = the number of CPUs; at most MaxThreads()).
+	Threads int
+	// TempDir is the folder under which each run spills to its own sub-folder ("" = OUT/_tmp).
+	TempDir string
 	// WaitForLock waits for another run holding Out instead of failing with ErrLocked.
 	WaitForLock bool
 	// AcceptDrift publishes even when the drift guard finds a large move against the previous month.
 	AcceptDrift bool
-	// MaxDrift is the share a source table's rows or the qualified count may move against the
-	// previous published month before the drift guard stops the run (0 = DefaultMaxDrift).
-	MaxDrift float64
+	// MaxDrift is the share a source table's row count may move against the previous published
+	// month before the drift guard stops the run (nil = DefaultMaxDrift; 0 = any move stops it).
+	MaxDrift *float64
+	// MaxQualifiedDrift is the share the count of qualified partner-areas may move against the
+	// previous published month before the drift guard stops the run (nil = DefaultMaxQualifiedDrift).
+	MaxQualifiedDrift *float64
 	// SkipReadiness scores even when a usage table has no rows for S or S-12.
 	SkipReadiness bool
 	// Kind is the ledger kind of the run: run (default), backfill or skilling.
 	Kind string
 }
 
-// DefaultMaxDrift is the drift guard's default limit: a 50% move.
+// DefaultMaxDrift is the drift guard's default row-count limit: a 50% move.
 const DefaultMaxDrift = 0.5
+
+// DefaultMaxQualifiedDrift is the drift guard's default limit on the qualified count: a 50% move.
+const DefaultMaxQualifiedDrift = 0.5
+
+// DefaultMaxRejectRate is the contract's default reject-rate limit.
+const DefaultMaxRejectRate = 0.001
+
+// Share returns a pointer to v, for the limits of Config: Config{MaxRejectRate: pipeline.Share(0)}.
+func Share(v float64) *float64 { return &v }
+
+// RejectLimit is the reject-rate limit in force: MaxRejectRate, or the default when it is not set.
+func (c Config) RejectLimit() float64 { return valueOr(c.MaxRejectRate, DefaultMaxRejectRate) }
+
+// DriftLimit is the row-count drift limit in force: MaxDrift, or the default when it is not set.
+func (c Config) DriftLimit() float64 { return valueOr(c.MaxDrift, DefaultMaxDrift) }
+
+// QualifiedDriftLimit is the qualified-count drift limit in force: MaxQualifiedDrift, or the default.
+func (c Config) QualifiedDriftLimit() float64 {
+	return valueOr(c.MaxQualifiedDrift, DefaultMaxQualifiedDrift)
+}
+
+func valueOr(p *float64, def float64) float64 {
+	if p == nil {
+		return def
+	}
+	return *p
+}
 
 func (c Config) kind() string {
 	if c.Kind == "" {
@@ -45,19 +83,13 @@ func (c Config) kind() string {
 	return c.Kind
 }
 
-// DefaultMaxRejectRate is the contract's default reject-rate limit.
-const DefaultMaxRejectRate = 0.001
-
-// withDefaults fills the fields the caller left empty.
+// withDefaults fills the fields the caller left unset. A limit set to 0 stays 0.
 func (c Config) withDefaults() Config {
 	if c.AsOf.IsZero() {
 		c.AsOf = DefaultAsOf(c.Month)
 	}
-	if c.MaxDrift == 0 {
-		c.MaxDrift = DefaultMaxDrift
-	}
-	if c.MaxRejectRate == 0 {
-		c.MaxRejectRate = DefaultMaxRejectRate
-	}
+	c.MaxDrift = Share(c.DriftLimit())
+	c.MaxQualifiedDrift = Share(c.QualifiedDriftLimit())
+	c.MaxRejectRate = Share(c.RejectLimit())
 	return c
 }

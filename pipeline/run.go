@@ -86,9 +86,28 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	if len(months) == 0 {
 		return nil, fmt.Errorf("run range: no months")
 	}
-	base := cfg.withDefaults()
 	started := time.Now().UTC()
 	rangeID := NewRunID(started)
+	// Each month gets its own run id, ledger records and manifest; the first month's run id also
+	// names the shared work. Every month's settings are validated before the lock is taken.
+	ids := make([]string, len(months))
+	cfgs := make([]Config, len(months))
+	for i, m := range months {
+		ids[i] = rangeID
+		if i > 0 {
+			ids[i] = NewRunID(time.Now())
+		}
+		c := cfg
+		c.Month = m
+		if len(months) > 1 {
+			c.AsOf = time.Time{} // each month of a range counts skilling on its own default day
+		}
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", m, err)
+		}
+		cfgs[i] = c.withDefaults()
+	}
+	base := cfg.withDefaults()
 	log := rn.log.With(zap.String("run_id", rangeID))
 	if err := os.MkdirAll(base.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("output folder %s: %w", base.Out, err)
@@ -109,22 +128,6 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	}
 	ledger := OpenLedger(base.Out)
 
-	// Each month gets its own run id, ledger records and manifest; the first month's run id also
-	// names the shared work.
-	ids := make([]string, len(months))
-	cfgs := make([]Config, len(months))
-	for i, m := range months {
-		ids[i] = rangeID
-		if i > 0 {
-			ids[i] = NewRunID(time.Now())
-		}
-		c := cfg
-		c.Month = m
-		if len(months) > 1 {
-			c.AsOf = time.Time{} // each month of a range counts skilling on its own default day
-		}
-		cfgs[i] = c.withDefaults()
-	}
 	rec := func(i int, status, reason string, st time.Time, snapshot string) {
 		r := Record{RunID: ids[i], Month: months[i].String(), AsOf: cfgs[i].AsOf.Format("2006-01-02"), Kind: cfgs[i].kind(),
 			Status: status, Reason: reason, Started: st, Snapshot: snapshot}

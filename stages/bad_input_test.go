@@ -48,7 +48,7 @@ func TestBadInput_MissingRequiredColumn(t *testing.T) {
 				in.tenant("T1", "enterprise")
 			}
 			path := in.file(tc.table, "part-1.csv", tc.header, tc.row)
-			out, _, err := runMonth(t, in, func(c *pipeline.Config) { c.MaxRejectRate = 1 })
+			out, _, err := runMonth(t, in, func(c *pipeline.Config) { c.MaxRejectRate = pipeline.Share(1) })
 			if err == nil {
 				t.Fatalf("run succeeded with %s missing column %s", path, tc.column)
 			}
@@ -133,7 +133,7 @@ func TestBadInput_Rejects(t *testing.T) {
 		"P1,a1,AZ-104,2026-01-15,",
 		"P7,a2,AZ-104,2026-01-15,", // data row 2: unknown partner
 	)
-	out, _, err := runMonth(t, in, func(c *pipeline.Config) { c.MaxRejectRate = 1 })
+	out, _, err := runMonth(t, in, func(c *pipeline.Config) { c.MaxRejectRate = pipeline.Share(1) })
 	if err != nil {
 		t.Fatalf("run with MaxRejectRate 1 failed: %v", err)
 	}

@@ -117,9 +117,8 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("drift guard: %w", err)
 	}
-	limit := r.Config.MaxDrift
 	var out []string
-	moved := func(what string, before, now int64) {
+	moved := func(what string, before, now int64, limit float64) {
 		if before == 0 {
 			return
 		}
@@ -130,7 +129,7 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	for _, t := range r.Tables {
 		for _, p := range prev.Inputs {
 			if p.Table == t.Table {
-				moved(t.Table+" rows", p.Read, t.Read)
+				moved(t.Table+" rows", p.Read, t.Read, r.Config.DriftLimit())
 			}
 		}
 	}
@@ -143,6 +142,6 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	moved("qualified partner-areas", before, now)
+	moved("qualified partner-areas", before, now, r.Config.QualifiedDriftLimit())
 	return out, nil
 }

@@ -56,7 +56,7 @@ func TestKeyedUsageDuplicates(t *testing.T) {
 	appendLine("bizapps_usage/bizapps_usage.csv", "T05B,2026-10,Power Apps,1,1")
 	m, _ := pipeline.ParseMonth("2026-10")
 	res, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunMonth(context.Background(),
-		pipeline.Config{Month: m, Input: in, Out: t.TempDir(), MaxRejectRate: 1})
+		pipeline.Config{Month: m, Input: in, Out: t.TempDir(), MaxRejectRate: pipeline.Share(1)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -130,11 +130,11 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 		r.Log.Info("table ingested", zap.String("table", t.name), zap.Int("files", len(stats.Files)),
 			zap.Int64("rows_read", stats.Read), zap.Int64("accepted", stats.Accepted), zap.Int64("rejected", stats.Rejected),
 			zap.Int64("out_of_window", stats.OutOfWindow), zap.Duration("duration", time.Since(tstart)))
-		if stats.Read > 0 && float64(stats.Rejected)/float64(stats.Read) > r.Config.MaxRejectRate {
+		if stats.Read > 0 && float64(stats.Rejected)/float64(stats.Read) > r.Config.RejectLimit() {
 			sample, _ := rejectSample(ctx, r, t.name)
 			return fmt.Errorf("ingest %s: %w: %d of %d rows rejected (%.4f%%), over the reject rate limit %.4f%% (--max-reject-rate %g); first rejects: %s",
 				t.name, pipeline.ErrBadInput, stats.Rejected, stats.Read, 100*float64(stats.Rejected)/float64(stats.Read),
-				100*r.Config.MaxRejectRate, r.Config.MaxRejectRate, sample)
+				100*r.Config.RejectLimit(), r.Config.RejectLimit(), sample)
 		}
 	}
 	logDone(r, "ingest", start, zap.Int64("rows", total))

@@ -86,7 +86,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.As(err, &ue):
+	case errors.As(err, &ue), errors.Is(err, pipeline.ErrInvalidConfig):
 		return exitUsage
 	case errors.Is(err, pipeline.ErrChecksFailed):
 		return exitChecksFailed

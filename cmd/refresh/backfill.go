@@ -39,6 +39,14 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The settings are the same for every month; the first and last month bound the range.
+	for _, m := range []pipeline.Month{months[0], months[len(months)-1]} {
+		c := cfg
+		c.Month = m
+		if err := c.Validate(); err != nil {
+			return err
+		}
+	}
 	if *restate != "" {
 		*force = true
 	}

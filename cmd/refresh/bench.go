@@ -39,6 +39,9 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 		return usagef("--month: %v", err)
 	}
 	cfg.SkipReadiness = true
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
 	log := zap.NewNop()
 	if os.Getenv("REFRESH_LOG_LEVEL") != "" {
 		log = newLogger(c.stderr)

@@ -23,6 +23,7 @@ type runFlags struct {
 	wait, acceptDrift  bool
 	skipReadiness      bool
 	maxDrift           float64
+	maxQualifiedDrift  float64
 }
 
 // register adds the shared flags, with environment fallbacks for cron and container use.
@@ -37,10 +38,13 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.wait, "wait", false, "wait for another run holding OUT instead of failing")
 	fs.BoolVar(&f.skipReadiness, "skip-readiness", false, "score even when a usage table has no rows for S or S-12")
 	fs.BoolVar(&f.acceptDrift, "accept-drift", false, "publish even when the drift guard trips")
-	fs.Float64Var(&f.maxDrift, "max-drift", pipeline.DefaultMaxDrift, "share a table's rows or the qualified count may move against the previous month")
+	fs.Float64Var(&f.maxDrift, "max-drift", pipeline.DefaultMaxDrift, "share a table's rows may move against the previous month (0 = any move stops the run)")
+	fs.Float64Var(&f.maxQualifiedDrift, "max-qualified-drift", pipeline.DefaultMaxQualifiedDrift, "share the count of qualified partner-areas may move against the previous month")
 }
 
-// config checks the shared flags and fills a pipeline config.
+// config fills a pipeline config from the shared flags. The flags carry the defaults, so every
+// limit is set explicitly and a 0 stays 0. Ranges are checked by Config.Validate once the month
+// is known.
 func (f *runFlags) config() (pipeline.Config, error) {
 	if f.input == "" {
 		return pipeline.Config{}, usagef("--input is required")
@@ -48,13 +52,11 @@ func (f *runFlags) config() (pipeline.Config, error) {
 	if f.out == "" {
 		return pipeline.Config{}, usagef("--out is required")
 	}
-	if f.maxRejectRate < 0 || f.maxRejectRate > 1 {
-		return pipeline.Config{}, usagef("--max-reject-rate %g: want a share between 0 and 1", f.maxRejectRate)
-	}
 	return pipeline.Config{
-		Input: f.input, Out: f.out, RubricPath: f.rubric, MaxRejectRate: f.maxRejectRate,
+		Input: f.input, Out: f.out, RubricPath: f.rubric, MaxRejectRate: pipeline.Share(f.maxRejectRate),
 		MemoryLimit: f.memoryLimit, Threads: f.threads, TempDir: f.tempDir,
-		WaitForLock: f.wait, SkipReadiness: f.skipReadiness, AcceptDrift: f.acceptDrift, MaxDrift: f.maxDrift,
+		WaitForLock: f.wait, SkipReadiness: f.skipReadiness, AcceptDrift: f.acceptDrift,
+		MaxDrift: pipeline.Share(f.maxDrift), MaxQualifiedDrift: pipeline.Share(f.maxQualifiedDrift),
 	}, nil
 }
 
@@ -86,6 +88,9 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 		if cfg.AsOf, err = time.Parse("2006-01-02", *asOf); err != nil {
 			return usagef("--as-of %q: want YYYY-MM-DD", *asOf)
 		}
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
 	}
 	log := newLogger(c.stderr)
 	defer log.Sync()

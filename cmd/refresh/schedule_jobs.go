@@ -1,6 +1,8 @@
 package main
 
 import (
+	"time"
+
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/schedules"
 	"github.com/capscore/capscore/stages"
@@ -14,6 +16,13 @@ func init() {
 			return nil, nil, usagef("schedule needs --input and --out (or REFRESH_INPUT and REFRESH_OUT)")
 		}
 		base := pipeline.Config{Input: c.input, Out: c.out, RubricPath: c.rubric}
+		// Check the settings once at start-up, with the month the next monthly fire would target;
+		// each fire validates again with its own month before it takes the lock.
+		probe := base
+		probe.Month = pipeline.PreviousMonth(time.Now())
+		if err := probe.Validate(); err != nil {
+			return nil, nil, err
+		}
 		jobs := pipeline.ScheduledJobs{Runner: pipeline.NewRunner(stages.All(), c.log), Base: base}
 		return jobs, pipeline.NewFireHistory(c.out), nil
 	}
