@@ -81,10 +81,10 @@ func (d *DB) Close() error { return d.sql.Close() }
 // SQL exposes the database/sql handle for queries that return rows.
 func (d *DB) SQL() *sql.DB { return d.sql }
 
-// Exec runs a statement text (possibly several, separated by lines holding only ";") and logs its duration.
+// Exec runs a statement text (possibly several, split by Statements) and logs each one's duration.
 func (d *DB) Exec(ctx context.Context, label, text string, args ...any) error {
 	start := time.Now()
-	for i, st := range sqlfiles.Statements(text) {
+	for i, st := range Statements(text) {
 		sstart := time.Now()
 		_, err := d.sql.ExecContext(ctx, st, args...)
 		if d.log.Core().Enabled(zap.DebugLevel) {

@@ -38,6 +38,7 @@ CREATE OR REPLACE TEMP MACRO cs_negative(col, parsed) AS
 CREATE OR REPLACE TEMP MACRO cs_enum(col, x, ok) AS
     CASE WHEN NOT ok AND cs_text(x) IS NOT NULL THEN 'unknown value: ' || col || ' = ' || cs_text(x) END
 ;
--- The raw values of a row as JSON, without the reader's own columns (_file, _fidx, _row).
+-- The raw values of a row as JSON, without the reader's own columns (_file, present in the tables
+-- with a key, _fidx, _row).
 CREATE OR REPLACE TEMP MACRO cs_raw(s) AS
-    regexp_replace(to_json(s)::VARCHAR, '^\{"_file":"(?:[^"\\]|\\.)*","_fidx":[0-9]+,"_row":[0-9]+,?', '{')
+    regexp_replace(to_json(s)::VARCHAR, '^\{(?:"_file":"(?:[^"\\]|\\.)*",)?"_fidx":[0-9]+,"_row":[0-9]+,?', '{')

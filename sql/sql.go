@@ -1,12 +1,13 @@
 // Package sql holds every SQL statement of capscore as an embedded .sql file. Statements take
-// their values as parameters ($name or ?); only validated identifiers and paths are spliced in,
-// through the {{name}} placeholders that Render fills.
+// their values as parameters ($name or ?). The {{name}} placeholders that Render fills take only
+// names from the project's own fixed lists, generated names (c1, c2, ...) and paths quoted by
+// duck.QuotePath: no file name, header or value from the input ever becomes SQL text. Package duck
+// splits a file of several statements (duck.Statements).
 package sql
 
 import (
 	"embed"
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -23,19 +24,33 @@ func Text(name string) string {
 	return string(b)
 }
 
-// Render returns the statement with each {{key}} replaced by its value. Callers pass only
-// validated identifiers, quoted paths or generated select lists, never user data values.
+// Render returns the statement with each {{key}} replaced by its value, in one pass: a value is
+// never scanned for placeholders itself, so text inside a value (a quoted path holding
+// "{{columns}}") stays as it is. Callers pass only names from the project's fixed lists,
+// generated select lists and paths quoted by duck.QuotePath, never input data.
 func Render(name string, vars map[string]string) string {
 	s := Text(name)
-	keys := make([]string, 0, len(vars))
-	for k := range vars {
-		keys = append(keys, k)
+	var b strings.Builder
+	for {
+		i := strings.Index(s, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "}}")
+		if j < 0 {
+			break
+		}
+		key := s[i+2 : i+j]
+		v, ok := vars[key]
+		if !ok {
+			v = s[i : i+j+2] // an unknown placeholder stays
+		}
+		b.WriteString(s[:i])
+		b.WriteString(v)
+		s = s[i+j+2:]
 	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		s = strings.ReplaceAll(s, "{{"+k+"}}", vars[k])
-	}
-	return s
+	b.WriteString(s)
+	return b.String()
 }
 
 // Names lists the embedded statements.
@@ -48,19 +63,9 @@ func Names() []string {
 	return out
 }
 
-// QuoteLiteral quotes s as a SQL string literal (for file paths spliced into table functions).
+// QuoteLiteral quotes s as a SQL string literal. A path read by DuckDB takes duck.QuotePath
+// instead, which also escapes glob characters.
 func QuoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 // QuoteIdent quotes s as a SQL identifier.
 func QuoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// Statements splits a file of several statements on lines that hold only ";".
-func Statements(text string) []string {
-	var out []string
-	for _, part := range strings.Split(text, "\n;\n") {
-		if p := strings.TrimSpace(part); p != "" && p != ";" {
-			out = append(out, p)
-		}
-	}
-	return out
-}

@@ -5,23 +5,10 @@ import (
 	"testing"
 )
 
-func TestEveryFileHasStatements(t *testing.T) {
-	names := Names()
-	if len(names) < 20 {
-		t.Fatalf("only %d embedded statements", len(names))
-	}
-	for _, n := range names {
-		if len(Statements(Text(n))) == 0 {
-			t.Errorf("%s.sql holds no statement", n)
-		}
-	}
-}
-
 func TestQuoting(t *testing.T) {
 	tests := []struct{ got, want string }{
 		{QuoteLiteral("in/o'brien.csv"), `'in/o''brien.csv'`},
 		{QuoteIdent(`Acr "USD"`), `"Acr ""USD"""`},
-		{strings.Join(Statements("SELECT 1\n;\nSELECT 2\n;\n"), "|"), "SELECT 1|SELECT 2"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {

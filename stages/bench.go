@@ -15,7 +15,7 @@ import (
 func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 	var total int64
 	for _, t := range Tables {
-		files, err := listFiles(filepath.Join(input, t.name))
+		files, _, err := listFiles(filepath.Join(input, t.name))
 		if err != nil || len(files) == 0 {
 			continue
 		}
@@ -25,9 +25,9 @@ func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 			for _, c := range t.columns {
 				cols = append(cols, sql.QuoteIdent(c.name))
 			}
-			from := "read_parquet(" + sql.QuoteLiteral(f) + ")"
+			from := "read_parquet(" + duck.QuotePath(f) + ")"
 			if !strings.HasSuffix(strings.ToLower(f), ".parquet") {
-				from = "read_csv(" + sql.QuoteLiteral(f) + ", header = true)"
+				from = "read_csv(" + duck.QuotePath(f) + ", header = true)"
 			}
 			parts = append(parts, "SELECT "+strings.Join(cols, ", ")+" FROM "+from)
 		}

@@ -2,19 +2,14 @@ package stages
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
 	dsql "database/sql"
-
 	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/pipeline"
@@ -25,6 +20,7 @@ import (
 type column struct {
 	name     string
 	required bool
+	kind     kind
 }
 
 // tableSpec is one input table of the data contract.
@@ -33,6 +29,8 @@ type tableSpec struct {
 	columns []column
 	// optional tables may be absent (an empty table and a warning).
 	optional bool
+	// usage tables may be empty: whether their months have landed is the readiness check's question.
+	usage bool
 	// keyValues lists the value columns of a keyed usage table; its duplicate-key check is the
 	// shared statement ingest_keyed_usage.
 	keyValues string
@@ -40,16 +38,20 @@ type tableSpec struct {
 
 // Tables lists the contract's input tables in ingest order (references point backwards).
 var Tables = []tableSpec{
-	{name: "partners", columns: []column{{"partner_id", true}, {"partner_name", false}, {"country", false}}},
-	{name: "tenants", columns: []column{{"tenant_id", true}, {"segment", true}, {"cloud", false}}},
-	{name: "associations", columns: []column{{"partner_id", true}, {"tenant_id", true}, {"association_type", true},
-		{"workload", false}, {"start_date", true}, {"end_date", false}}},
-	{name: "azure_consumption", columns: []column{{"tenant_id", true}, {"month", true}, {"service", true}, {"offer", true}, {"acr_usd", true}}},
-	{name: "m365_usage", columns: []column{{"tenant_id", true}, {"month", true}, {"workload", true}, {"paid_licenses", true}, {"active_users", true}}, keyValues: "paid_licenses, active_users"},
-	{name: "bizapps_usage", columns: []column{{"tenant_id", true}, {"month", true}, {"workload", true}, {"revenue_usd", true}, {"active_users", true}}, keyValues: "revenue_usd, active_users"},
-	{name: "certifications", columns: []column{{"partner_id", true}, {"person_id", true}, {"certification", true},
-		{"earned_on", true}, {"expires_on", false}}},
-	{name: "enrollments", columns: []column{{"partner_id", true}, {"solution_area", true}, {"enrolled_on", true}, {"ended_on", false}}, optional: true},
+	{name: "partners", columns: []column{{"partner_id", true, kText}, {"partner_name", false, kText}, {"country", false, kText}}},
+	{name: "tenants", columns: []column{{"tenant_id", true, kText}, {"segment", true, kText}, {"cloud", false, kText}}},
+	{name: "associations", columns: []column{{"partner_id", true, kText}, {"tenant_id", true, kText}, {"association_type", true, kText},
+		{"workload", false, kText}, {"start_date", true, kDate}, {"end_date", false, kDate}}},
+	{name: "azure_consumption", usage: true, columns: []column{{"tenant_id", true, kText}, {"month", true, kMonth}, {"service", true, kText},
+		{"offer", true, kText}, {"acr_usd", true, kDecimal}}},
+	{name: "m365_usage", usage: true, columns: []column{{"tenant_id", true, kText}, {"month", true, kMonth}, {"workload", true, kText},
+		{"paid_licenses", true, kInteger}, {"active_users", true, kInteger}}, keyValues: "paid_licenses, active_users"},
+	{name: "bizapps_usage", usage: true, columns: []column{{"tenant_id", true, kText}, {"month", true, kMonth}, {"workload", true, kText},
+		{"revenue_usd", true, kDecimal}, {"active_users", true, kDecimal}}, keyValues: "revenue_usd, active_users"},
+	{name: "certifications", columns: []column{{"partner_id", true, kText}, {"person_id", true, kText}, {"certification", true, kText},
+		{"earned_on", true, kDate}, {"expires_on", false, kDate}}},
+	{name: "enrollments", columns: []column{{"partner_id", true, kText}, {"solution_area", true, kText}, {"enrolled_on", true, kDate},
+		{"ended_on", false, kDate}}, optional: true},
 }
 
 // Ingest reads every input table with DuckDB's own readers, validates each row per the contract
@@ -84,9 +86,11 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 		return err
 	}
 	var total int64
+	var read []dataFile
 	for _, t := range Tables {
 		tstart := time.Now()
-		files, err := listFiles(filepath.Join(r.Config.Input, t.name))
+		dir := filepath.Join(r.Config.Input, t.name)
+		files, ignored, err := listFiles(dir)
 		if err != nil {
 			if t.optional && errors.Is(err, os.ErrNotExist) {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("input table %s is absent; treated as empty", t.name))
@@ -95,25 +99,40 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 					t.name, pipeline.ErrBadInput, err, r.Config.Input)
 			}
 		}
+		if len(ignored) > 0 {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("input folder %s: ignored %s (only .csv, .csv.gz and .parquet files whose names do not start with . or _ are read)",
+				dir, strings.Join(ignored, ", ")))
+			r.Log.Warn("input files ignored", zap.String("folder", dir), zap.Strings("ignored", ignored))
+		}
+		if len(files) == 0 && err == nil && !t.optional && !t.usage {
+			found := "it is empty"
+			if len(ignored) > 0 {
+				found = "it holds only " + strings.Join(ignored, ", ") + ", which ingest ignores"
+			}
+			return fmt.Errorf("ingest %s: %w: required table folder %s has no data file (%s); put the table's .csv, .csv.gz or .parquet files in it",
+				t.name, pipeline.ErrBadInput, dir, found)
+		}
 		stats := pipeline.TableStats{Table: t.name}
-		source, err := buildSource(ctx, r, t, files, &stats)
+		source, tfiles, err := buildSource(ctx, r, t, files, &stats)
 		if err != nil {
 			return err
 		}
+		read = append(read, tfiles...)
 		text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
 		if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
-			return fmt.Errorf("ingest %s: %w", t.name, readError(err))
+			return fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, tfiles, err))
 		}
 		if t.keyValues != "" {
 			// Table and column names come from the fixed table list above.
 			keyed := sql.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sql.QuoteLiteral(t.name)})
 			if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
-				return fmt.Errorf("ingest %s: %w", t.name, readError(err))
+				return fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, tfiles, err))
 			}
 		}
 		chk := "chk_" + t.name
+		// The usage tables are views over the files: counting their rows is their first full read.
 		if err := account(ctx, r, t.name, &stats); err != nil {
-			return fmt.Errorf("ingest %s: count rows: %w", t.name, err)
+			return fmt.Errorf("ingest %s: count rows: %w", t.name, readFailure(t.name, tfiles, err))
 		}
 		// The rejects are read in a second pass, only when the accounting found some.
 		if stats.Rejected > 0 {
@@ -136,6 +155,9 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 				t.name, pipeline.ErrBadInput, stats.Rejected, stats.Read, 100*float64(stats.Rejected)/float64(stats.Read),
 				100*r.Config.RejectLimit(), r.Config.RejectLimit(), sample)
 		}
+	}
+	if err := unchanged(read); err != nil {
+		return fmt.Errorf("ingest: %w", err)
 	}
 	logDone(r, "ingest", start, zap.Int64("rows", total))
 	return nil
@@ -235,143 +257,53 @@ func history(ctx context.Context, r *pipeline.Run) error {
 	return nil
 }
 
-// listFiles returns the CSV (plain or .gz) and Parquet files of a table folder, sorted by name.
-func listFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return nil, err
-	}
-	var files []string
-	for _, e := range entries {
-		n := strings.ToLower(e.Name())
-		if e.IsDir() || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
-			continue
-		}
-		if strings.HasSuffix(n, ".csv") || strings.HasSuffix(n, ".csv.gz") || strings.HasSuffix(n, ".parquet") {
-			files = append(files, filepath.Join(dir, e.Name()))
-		}
-	}
-	sort.Strings(files)
-	return files, nil
-}
-
-// reader returns the DuckDB table function that reads a file and the expression of its 1-based
-// data row number.
-func reader(path string) (from, rowExpr string) {
-	q := sql.QuoteLiteral(path)
-	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
-		return "read_parquet(" + q + ", file_row_number = true)", "file_row_number + 1"
-	}
-	// Every CSV value is read as text so that a bad value becomes a reject, not a failed run.
-	return "read_csv(" + q + ", header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, columns = {{columns}}) WITH ORDINALITY", "ordinality"
-}
-
-// buildSource checks each file's header and returns the UNION ALL of per-file selects that present
-// the contract's columns (absent optional columns as NULL), the file name and the row number.
-func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, files []string, stats *pipeline.TableStats) (string, error) {
+// buildSource checks and hashes each file of a table, learns its header and returns the UNION ALL
+// of per-file selects that present the contract's columns, the file's position and the row number
+// (and, for tables with a key, the file name), with the files read.
+func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []string, stats *pipeline.TableStats) (string, []dataFile, error) {
 	var parts []string
-	for _, f := range files {
-		in, err := describeFile(f)
+	var files []dataFile
+	for _, p := range paths {
+		f, err := openData(ctx, p)
 		if err != nil {
-			return "", fmt.Errorf("ingest %s: file %s: %w: %v", t.name, f, pipeline.ErrBadInput, err)
+			return "", nil, fmt.Errorf("ingest %s: %w", t.name, err)
 		}
-		cols, err := fileColumns(ctx, r, f)
+		var h fileHeader
+		if f.parquet {
+			h, err = parquetHeader(ctx, r.DB.SQL(), p)
+		} else {
+			h, err = csvHeader(ctx, r.DB.SQL(), p)
+		}
 		if err != nil {
-			return "", fmt.Errorf("ingest %s: file %s is unreadable: %w: %v (check that it is a CSV with a header row, or a Parquet file)",
-				t.name, f, pipeline.ErrBadInput, readError(err))
-		}
-		byLower := map[string]string{}
-		for _, c := range cols {
-			byLower[strings.ToLower(strings.TrimSpace(c))] = c
-		}
-		var sel []string
-		for _, c := range t.columns {
-			actual, ok := byLower[c.name]
-			if !ok {
-				if c.required {
-					return "", fmt.Errorf("ingest %s: file %s: %w: missing required column %q (columns found: %s); add the column to the file or rename the matching one to %q",
-						t.name, f, pipeline.ErrBadInput, c.name, strings.Join(cols, ", "), c.name)
-				}
-				sel = append(sel, "NULL::VARCHAR AS "+c.name)
-				continue
+			if ctx.Err() != nil {
+				return "", nil, ctx.Err()
 			}
-			sel = append(sel, sql.QuoteIdent(actual)+" AS "+c.name)
+			var be badInputError
+			if errors.As(err, &be) {
+				return "", nil, fmt.Errorf("ingest %s: %w: file %s %s", t.name, pipeline.ErrBadInput, p, be.msg)
+			}
+			return "", nil, fmt.Errorf("ingest %s: file %s is unreadable: %w", t.name, p, readFailure(t.name, []dataFile{f}, err))
 		}
-		from, rowExpr := reader(f)
-		if strings.Contains(from, "{{columns}}") {
-			from = strings.ReplaceAll(from, "{{columns}}", csvColumns(cols))
+		part, err := selectFile(t, f, len(parts), h)
+		if err != nil {
+			return "", nil, fmt.Errorf("ingest %s: file %s: %w", t.name, p, err)
 		}
-		// _fidx orders files by name, as _file does; wide tables keep the integer instead of the name.
-		parts = append(parts, fmt.Sprintf("SELECT %s AS _file, %d AS _fidx, %s AS _row, %s FROM %s",
-			sql.QuoteLiteral(filepath.Base(f)), len(parts), rowExpr, strings.Join(sel, ", "), from))
-		stats.Files = append(stats.Files, in)
-		if _, err := r.DB.SQL().ExecContext(ctx, "INSERT INTO ingest_files VALUES (?, ?, ?)", t.name, len(parts)-1, filepath.Base(f)); err != nil {
-			return "", fmt.Errorf("ingest %s: %w", t.name, err)
+		if _, err := r.DB.SQL().ExecContext(ctx, "INSERT INTO ingest_files (table_name, fidx, file, path, bytes, mtime_ns) VALUES (?, ?, ?, ?, ?, ?)",
+			t.name, len(parts), filepath.Base(p), p, f.info.Bytes, f.mtime.UnixNano()); err != nil {
+			return "", nil, fmt.Errorf("ingest %s: %w", t.name, err)
 		}
+		parts = append(parts, part)
+		files = append(files, f)
+		stats.Files = append(stats.Files, f.info)
 	}
 	if len(parts) == 0 {
-		// No files: an empty relation with the contract's columns.
-		var sel []string
-		for _, c := range t.columns {
-			sel = append(sel, "NULL::VARCHAR AS "+c.name)
-		}
-		return "SELECT NULL::VARCHAR AS _file, NULL::INTEGER AS _fidx, NULL::BIGINT AS _row, " + strings.Join(sel, ", ") + " WHERE false", nil
+		return emptySource(t), nil, nil
 	}
-	return strings.Join(parts, "\nUNION ALL BY NAME\n"), nil
-}
-
-// csvColumns is the columns={...} map giving every header column the VARCHAR type.
-func csvColumns(cols []string) string {
-	var b strings.Builder
-	b.WriteString("{")
-	for i, c := range cols {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(sql.QuoteLiteral(c) + ": 'VARCHAR'")
+	union := strings.Join(parts, "\nUNION ALL BY NAME\n")
+	if t.usage {
+		return union, files, nil
 	}
-	b.WriteString("}")
-	return b.String()
-}
-
-// fileColumns reads a file's column names: the CSV header, or the Parquet schema.
-func fileColumns(ctx context.Context, r *pipeline.Run, path string) ([]string, error) {
-	var q string
-	if strings.HasSuffix(strings.ToLower(path), ".parquet") {
-		q = "DESCRIBE SELECT * FROM read_parquet(" + sql.QuoteLiteral(path) + ")"
-	} else {
-		q = "DESCRIBE SELECT * FROM read_csv(" + sql.QuoteLiteral(path) + ", header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"')"
-	}
-	rows, err := r.DB.SQL().QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cols []string
-	for rows.Next() {
-		var name, typ string
-		var null, key, def, extra dsql.NullString
-		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
-			return nil, err
-		}
-		cols = append(cols, name)
-	}
-	return cols, rows.Err()
-}
-
-// describeFile records a file's size and checksum for the manifest.
-func describeFile(path string) (pipeline.InputFile, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return pipeline.InputFile{}, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, f)
-	if err != nil {
-		return pipeline.InputFile{}, err
-	}
-	return pipeline.InputFile{Path: path, Bytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+	return withFileNames(t, union), files, nil
 }
 
 // rejectSample returns the first few rejects of a table for an error message.
@@ -392,13 +324,4 @@ func rejectSample(ctx context.Context, r *pipeline.Run, table string) (string, e
 		out = append(out, fmt.Sprintf("%s row %d: %s", file, row, reason))
 	}
 	return strings.Join(out, "; "), rows.Err()
-}
-
-// readError shortens DuckDB's reader errors to their first lines.
-func readError(err error) error {
-	msg := err.Error()
-	if i := strings.Index(msg, "\n\n"); i > 0 {
-		msg = msg[:i]
-	}
-	return errors.New(strings.TrimSpace(msg))
 }

@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
 )
@@ -36,7 +37,7 @@ func (Score) Run(ctx context.Context, r *pipeline.Run) error {
 			continue
 		}
 		found = append(found, m.String())
-		q := sql.Render("prior_load", map[string]string{"month": sql.QuoteLiteral(m.String()), "path": sql.QuoteLiteral(path)})
+		q := sql.Render("prior_load", map[string]string{"month": sql.QuoteLiteral(m.String()), "path": duck.QuotePath(path)})
 		if err := r.DB.Exec(ctx, "prior_load", q); err != nil {
 			return fmt.Errorf("read earlier snapshot %s: %w", path, err)
 		}
