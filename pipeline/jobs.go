@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
 	"sync"
 	"time"
 )
@@ -30,7 +29,7 @@ func (j ScheduledJobs) MonthlyRefresh(ctx context.Context, month Month, firedAt 
 
 // SkillingRefresh re-scores the latest published month with skilling counted on asOf.
 func (j ScheduledJobs) SkillingRefresh(ctx context.Context, asOf time.Time) error {
-	latest, ok, err := LatestPublished(j.Base.Out)
+	latest, ok, err := NewLayout(j.Base.Out).Latest()
 	if err != nil {
 		return err
 	}
@@ -43,35 +42,6 @@ func (j ScheduledJobs) SkillingRefresh(ctx context.Context, asOf time.Time) erro
 	return err
 }
 
-// LatestPublished returns the newest snapshot month published under out.
-func LatestPublished(out string) (Month, bool, error) {
-	months, err := PublishedMonths(out)
-	if err != nil || len(months) == 0 {
-		return Month{}, false, err
-	}
-	return months[len(months)-1], true, nil
-}
-
-// PublishedMonths lists the snapshot months under out that have a manifest, oldest first.
-func PublishedMonths(out string) ([]Month, error) {
-	dirs, err := filepath.Glob(filepath.Join(out, SnapshotPrefix+"*"))
-	if err != nil {
-		return nil, err
-	}
-	var months []Month
-	for _, d := range dirs {
-		m, err := ParseMonth(filepath.Base(d)[len(SnapshotPrefix):])
-		if err != nil {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(d, ManifestFile)); err == nil {
-			months = append(months, m)
-		}
-	}
-	sort.Slice(months, func(a, b int) bool { return months[a].Before(months[b]) })
-	return months, nil
-}
-
 // FireHistory remembers when each scheduled job last fired successfully, in OUT/_runs/fires.json,
 // so the daemon can catch up a fire it missed while it was down.
 type FireHistory struct {
@@ -81,7 +51,7 @@ type FireHistory struct {
 
 // NewFireHistory returns the fire history kept under out.
 func NewFireHistory(out string) *FireHistory {
-	return &FireHistory{path: filepath.Join(out, RunsDir, "fires.json")}
+	return &FireHistory{path: filepath.Join(NewLayout(out).RunsDir(), "fires.json")}
 }
 
 func (h *FireHistory) read() (map[string]time.Time, error) {

@@ -11,10 +11,7 @@ import (
 	"time"
 )
 
-// ManifestFile is the manifest's name inside a snapshot folder.
-const ManifestFile = "_manifest.json"
-
-// Manifest tells a reader of a snapshot folder how it was made: which run, rubric, code and inputs,
+// Manifest tells a reader of a published month how it was made: which run, rubric, code and inputs,
 // what history was found, what was written, and what the checks said.
 type Manifest struct {
 	// RunID is the run that made the snapshot.
@@ -37,7 +34,7 @@ type Manifest struct {
 	Inputs []TableStats `json:"inputs"`
 	// History says which months of the history window had usage data.
 	History ManifestHistory `json:"history"`
-	// Outputs lists the files in the snapshot folder.
+	// Outputs lists the tables published for the month, one file each.
 	Outputs []OutputFile `json:"outputs"`
 	// Warnings are what a reader of the snapshot should know.
 	Warnings []string `json:"warnings"`
@@ -63,8 +60,8 @@ type CheckResult struct {
 	Offending int64 `json:"offending"`
 }
 
-// Output returns the output file with this name, with or without its extension
-// (Output("area_scores") finds "area_scores.parquet").
+// Output returns the output of a table, by name with or without an extension (Output("area_scores")
+// also finds "area_scores.parquet" of an old-layout manifest).
 func (m Manifest) Output(name string) (OutputFile, bool) {
 	for _, o := range m.Outputs {
 		if o.Name == name || strings.TrimSuffix(o.Name, filepath.Ext(o.Name)) == name {
@@ -74,9 +71,9 @@ func (m Manifest) Output(name string) (OutputFile, bool) {
 	return OutputFile{}, false
 }
 
-// WriteManifest writes m as dir/_manifest.json: to _manifest.json.tmp first, fsynced, then renamed
-// into place, so a reader never sees a half-written manifest.
-func WriteManifest(dir string, m Manifest) error {
+// writeManifestFile writes m as path, fsynced. Publication writes it into the staging folder and
+// renames it into OUT/_manifests last, so a reader never sees a half-written manifest.
+func writeManifestFile(path string, m Manifest) error {
 	// Empty lists as [] rather than null, for readers.
 	m.Inputs = append([]TableStats{}, m.Inputs...) // a copy: Files is filled in below
 	m.Outputs = nonNil(m.Outputs)
@@ -89,22 +86,11 @@ func WriteManifest(dir string, m Manifest) error {
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
-		return fmt.Errorf("write manifest %s: %w", dir, err)
+		return fmt.Errorf("write manifest %s: %w", path, err)
 	}
 	b = append(b, '\n')
-
-	path := filepath.Join(dir, ManifestFile)
-	tmp := path + ".tmp"
-	if err := writeFileSync(tmp, b); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write manifest %s: %w", dir, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write manifest %s: %w", dir, err)
-	}
-	if err := syncDir(dir); err != nil {
-		return fmt.Errorf("write manifest %s: %w", dir, err)
+	if err := writeFileSync(path, b); err != nil {
+		return fmt.Errorf("write manifest %s: %w", path, err)
 	}
 	return nil
 }
@@ -130,15 +116,15 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-// ReadManifest reads dir/_manifest.json.
-func ReadManifest(dir string) (Manifest, error) {
+// ReadManifestFile reads a manifest file (Layout.ManifestPath of a month).
+func ReadManifestFile(path string) (Manifest, error) {
 	var m Manifest
-	b, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	b, err := os.ReadFile(path)
 	if err != nil {
-		return m, fmt.Errorf("read manifest %s: %w", dir, err)
+		return m, fmt.Errorf("read manifest: %w", err)
 	}
 	if err := json.Unmarshal(b, &m); err != nil {
-		return m, fmt.Errorf("read manifest %s: %w", dir, err)
+		return m, fmt.Errorf("read manifest %s: %w", path, err)
 	}
 	return m, nil
 }

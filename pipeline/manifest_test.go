@@ -14,7 +14,7 @@ import (
 )
 
 func TestManifest_RoundTrip(t *testing.T) {
-	dir := t.TempDir()
+	path := filepath.Join(t.TempDir(), "m.json")
 	t0 := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
 	m := Manifest{
 		RunID:         "r1",
@@ -33,17 +33,14 @@ func TestManifest_RoundTrip(t *testing.T) {
 			Rejected: 1,
 		}},
 		History:  ManifestHistory{MonthsFound: []string{"2026-09", "2026-10"}, MonthsMissing: []string{"2024-11"}},
-		Outputs:  []OutputFile{{Name: "area_scores.parquet", Rows: 600, Bytes: 4096}},
+		Outputs:  []OutputFile{{Name: "area_scores", Path: "area_scores/snapshot_month=2026-10/part-0.parquet", Rows: 600, Bytes: 4096}},
 		Warnings: []string{"usage for 2024-11 missing"},
 		Checks:   []CheckResult{{Name: "one_row_per_partner_area", Passed: true}, {Name: "points_in_range", Offending: 2}},
 	}
-	if err := WriteManifest(dir, m); err != nil {
+	if err := writeManifestFile(path, m); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, ManifestFile+".tmp")); !os.IsNotExist(err) {
-		t.Errorf("tmp file left behind: %v", err)
-	}
-	got, err := ReadManifest(dir)
+	got, err := ReadManifestFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,9 +50,13 @@ func TestManifest_RoundTrip(t *testing.T) {
 	if o, ok := got.Output("area_scores"); !ok || o.Rows != 600 {
 		t.Errorf("Output(area_scores) = %v, %v", o, ok)
 	}
+	old := Manifest{Outputs: []OutputFile{{Name: "area_scores.parquet", Rows: 7}}} // old layout's names
+	if o, ok := old.Output("area_scores"); !ok || o.Rows != 7 {
+		t.Errorf("Output(area_scores) of an old manifest = %v, %v", o, ok)
+	}
 
 	// The field names are the contract.
-	b, _ := os.ReadFile(filepath.Join(dir, ManifestFile))
+	b, _ := os.ReadFile(path)
 	var raw map[string]any
 	if err := json.Unmarshal(b, &raw); err != nil {
 		t.Fatal(err)
@@ -71,19 +72,19 @@ func TestManifest_RoundTrip(t *testing.T) {
 	}
 }
 
-func TestWriteManifest_EmptyListsAreArrays(t *testing.T) {
-	dir := t.TempDir()
-	if err := WriteManifest(dir, Manifest{RunID: "r1"}); err != nil {
+func TestWriteManifestFile_EmptyListsAreArrays(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.json")
+	if err := writeManifestFile(path, Manifest{RunID: "r1"}); err != nil {
 		t.Fatal(err)
 	}
-	b, _ := os.ReadFile(filepath.Join(dir, ManifestFile))
+	b, _ := os.ReadFile(path)
 	if strings.Contains(string(b), "null") {
 		t.Errorf("empty lists written as null:\n%s", b)
 	}
 }
 
 func TestReadManifest_Missing(t *testing.T) {
-	if _, err := ReadManifest(t.TempDir()); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := NewLayout(t.TempDir()).ReadManifest(Month{}); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("err = %v, want not-exist", err)
 	}
 }

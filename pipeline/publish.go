@@ -1,30 +1,29 @@
 package pipeline
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
 )
 
-// Folder name prefixes under OUT. Published months are visible to the analyst glob
-// OUT/snapshot_month=*/...; staging and old folders start with a dot so that glob never sees them.
+// Files of a run's staging folder besides the staged tables.
 const (
-	// SnapshotPrefix starts the name of every published month folder.
-	SnapshotPrefix = "snapshot_month="
-	// StagingPrefix starts the name of a folder being written by a run.
-	StagingPrefix = ".staging-"
-	// OldPrefix starts the name of a replaced month folder awaiting removal.
-	OldPrefix = ".old-"
+	// JournalFile lists the swaps of a publication; while it exists the publication is in progress
+	// (or was interrupted and is rolled forward by the next lock holder).
+	JournalFile = "_journal.json"
+	// stagedManifestFile is the month's manifest until it is moved to OUT/_manifests.
+	stagedManifestFile = "_manifest.json"
+	// retiredPrefix names, inside the staging folder, what publication moved out of OUT.
+	retiredPrefix = "_retired-"
 )
-
-// SnapshotDirName is the folder name of month m under OUT: snapshot_month=YYYY-MM.
-func SnapshotDirName(m Month) string { return SnapshotPrefix + m.String() }
 
 // renameExchange atomically swaps two paths; a variable so tests can simulate a filesystem without
 // RENAME_EXCHANGE.
@@ -32,176 +31,495 @@ var renameExchange = func(a, b string) error {
 	return unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
 }
 
-// Staging is a hidden folder that one run writes a month into before publishing it whole.
+// Staging is the build area of one month of one run, OUT/_staging/<run id>/, outside every table
+// tree. Each table is written to <table>/part-0.parquet inside it; Publish moves them into the table
+// trees.
 type Staging struct {
-	out    string
-	target string
-	dir    string
-	old    string
-	done   bool
+	layout   Layout
+	month    Month
+	runID    string
+	dir      string
+	journal  bool // a journal was written: the staging folder must survive a failure
+	finished bool
 }
 
-// NewStaging creates OUT/.staging-snapshot_month=YYYY-MM-<runID>/ (and OUT if needed).
-func NewStaging(out string, month Month, runID string) (*Staging, error) {
+// NewStaging creates OUT/_staging/<run id>/ (and OUT if needed) for month.
+func NewStaging(l Layout, month Month, runID string) (*Staging, error) {
 	if month.IsZero() {
-		return nil, fmt.Errorf("staging in %s: month not set", out)
+		return nil, fmt.Errorf("staging in %s: month not set", l.Root)
 	}
 	if runID == "" || strings.ContainsAny(runID, `/\`) || runID == "." || runID == ".." {
-		return nil, fmt.Errorf("staging in %s: bad run id %q", out, runID)
+		return nil, fmt.Errorf("staging in %s: bad run id %q", l.Root, runID)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, fmt.Errorf("staging in %s: %w", out, err)
+	if err := os.MkdirAll(l.StagingRoot(), 0o755); err != nil {
+		return nil, fmt.Errorf("staging in %s: %w", l.Root, err)
 	}
-	name := SnapshotDirName(month)
-	s := &Staging{
-		out:    out,
-		target: filepath.Join(out, name),
-		dir:    filepath.Join(out, StagingPrefix+name+"-"+runID),
-		old:    filepath.Join(out, OldPrefix+name+"-"+runID),
-	}
+	s := &Staging{layout: l, month: month, runID: runID, dir: l.StagingDir(runID)}
 	if err := os.Mkdir(s.dir, 0o755); err != nil {
 		return nil, fmt.Errorf("staging %s: %w", s.dir, err)
 	}
 	return s, nil
 }
 
-// Dir is the staging folder the run writes its files into.
+// Dir is the staging folder.
 func (s *Staging) Dir() string { return s.dir }
 
-// Target is the folder the month is published to: OUT/snapshot_month=YYYY-MM.
-func (s *Staging) Target() string { return s.target }
-
-// CleanupError is returned by Publish when the new month was published but the replaced content
-// could not be removed. The snapshot is live; CleanStale removes the leftover on a later run.
-type CleanupError struct {
-	// Path is the leftover folder.
-	Path string
-	// Err is the removal failure.
-	Err error
+// Journal is the plan of one month's publication, written (fsynced) to the staging folder before
+// the first swap. Paths are relative to OUT. Replaying it is idempotent, so after a crash the next
+// lock holder finishes the publication.
+type Journal struct {
+	// RunID is the run whose month is published.
+	RunID string `json:"run_id"`
+	// Month is the snapshot month, YYYY-MM.
+	Month string `json:"snapshot_month"`
+	// Swaps put each staged table into its tree, in order.
+	Swaps []Swap `json:"swaps"`
+	// Retire lists partition folders of tables this run does not publish for the month (a month is
+	// replaced whole); they are moved out after the swaps.
+	Retire []string `json:"retire,omitempty"`
+	// Manifest is the staged manifest and ManifestTarget where it goes, last of all.
+	Manifest       string `json:"manifest"`
+	ManifestTarget string `json:"manifest_target"`
+	// Remove lists folders moved out of OUT once the manifest is in place (the old-layout folder of a
+	// migrated month).
+	Remove []string `json:"remove,omitempty"`
 }
 
-// Error describes the leftover.
-func (e *CleanupError) Error() string {
-	return fmt.Sprintf("published, but could not remove old content %s: %v", e.Path, e.Err)
+// Swap moves one staged table month into place.
+type Swap struct {
+	// Table is the table name.
+	Table string `json:"table"`
+	// Staged is the staged month folder, Target its partition folder in the table tree.
+	Staged string `json:"staged"`
+	Target string `json:"target"`
+	// Dev and Ino identify the staged folder: a rename keeps them, so the target having them means
+	// the swap is done.
+	Dev uint64 `json:"dev"`
+	Ino uint64 `json:"ino"`
 }
 
-// Unwrap returns the removal failure.
-func (e *CleanupError) Unwrap() error { return e.Err }
+// pausePoint is called after each step of a publication: "journal" (journal written, nothing
+// swapped), "swap:<table>" (that table swapped), "manifest" (manifest in place), "cleaned" (journal
+// removed). With CAPSCORE_TEST_PAUSE_AT=<step> in the environment the process stops there and waits
+// to be killed: the end-to-end kill tests SIGKILL a run at each swap that way. Unit tests replace it.
+var pausePoint = func(step string, log *zap.Logger) {
+	if at := os.Getenv("CAPSCORE_TEST_PAUSE_AT"); at == "" || at != step {
+		return
+	}
+	log.Warn("paused for a kill test", zap.String("step", step))
+	select {}
+}
 
-// Publish makes the staged month the published one. It fsyncs every file and folder in the staging
-// folder, then swaps it into OUT/snapshot_month=YYYY-MM: a plain rename when the month is new,
-// otherwise renameat2(RENAME_EXCHANGE), so a reader sees the old month or the new one and never a
-// gap. The old content is then removed and OUT is fsynced.
+// Publish makes the staged month the published one. It writes m to the staging folder, fsyncs
+// every staged file and folder, and writes a fsynced journal listing the swaps. Then it swaps each
+// table's staged folder with OUT/<table>/snapshot_month=YYYY-MM (a plain rename when the month is
+// new to that table, otherwise renameat2(RENAME_EXCHANGE), so a reader of a table sees its old
+// month or its new month, never a gap or a mix), moves the manifest to OUT/_manifests last, and
+// removes the old content and the journal.
 //
-// On filesystems without RENAME_EXCHANGE it falls back to renaming the old folder aside to
-// OUT/.old-..., renaming the staging folder into place and removing the old one; a reader may then
-// briefly find the month missing, but never half-written.
+// On filesystems without RENAME_EXCHANGE it falls back to moving the old folder aside and renaming
+// the new one in; a reader may then briefly find a table's month missing, but never half-written.
 //
-// Call it while holding the output lock. A *CleanupError means the month was published.
-func (s *Staging) Publish() error {
-	if s.done {
+// Once the journal is written a failure leaves the staging folder in place and the next lock holder
+// rolls the publication forward (RecoverStaging). Call Publish while holding the output lock.
+func (s *Staging) Publish(m Manifest, log *zap.Logger) error {
+	return s.publish(m, nil, log)
+}
+
+// publish is Publish, also moving the OUT-relative folders in remove out of OUT at the end.
+func (s *Staging) publish(m Manifest, remove []string, log *zap.Logger) error {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	if s.finished {
 		return fmt.Errorf("publish %s: already published or discarded", s.dir)
+	}
+	j, err := s.plan(remove)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", s.dir, err)
+	}
+	if err := writeManifestFile(filepath.Join(s.dir, stagedManifestFile), m); err != nil {
+		return fmt.Errorf("publish %s: %w", s.dir, err)
 	}
 	if err := syncTree(s.dir); err != nil {
 		return fmt.Errorf("publish %s: %w", s.dir, err)
 	}
-	_, err := os.Lstat(s.target)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		if err := os.Rename(s.dir, s.target); err != nil {
-			return fmt.Errorf("publish %s: %w", s.dir, err)
-		}
-		s.done = true
-		if err := syncDir(s.out); err != nil {
-			return fmt.Errorf("publish %s: sync %s: %w", s.dir, s.out, err)
-		}
-		return nil
-	case err != nil:
-		return fmt.Errorf("publish %s: %w", s.dir, err)
-	}
-
-	// The month exists: swap.
-	leftover := s.dir
-	err = renameExchange(s.dir, s.target)
-	if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EOPNOTSUPP) {
-		leftover, err = s.renameAside()
-	}
+	b, err := json.MarshalIndent(j, "", "  ")
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", s.dir, err)
 	}
-	s.done = true
-	if err := syncDir(s.out); err != nil {
-		return fmt.Errorf("publish %s: sync %s: %w", s.dir, s.out, err)
+	if err := writeFileSync(filepath.Join(s.dir, JournalFile), append(b, '\n')); err != nil {
+		return fmt.Errorf("publish %s: journal: %w", s.dir, err)
 	}
-	if err := os.RemoveAll(leftover); err != nil {
-		return &CleanupError{Path: leftover, Err: err}
+	s.journal = true
+	if err := syncDir(s.dir); err != nil {
+		return fmt.Errorf("publish %s: journal: %w", s.dir, err)
 	}
-	if err := syncDir(s.out); err != nil {
-		return fmt.Errorf("publish %s: sync %s: %w", s.dir, s.out, err)
+	pausePoint("journal", log)
+	if err := rollForward(s.layout, s.dir, j, log); err != nil {
+		return err
+	}
+	s.finished = true
+	return nil
+}
+
+// plan lists the staged tables (every folder in the staging folder) and what they replace.
+func (s *Staging) plan(remove []string) (Journal, error) {
+	l := s.layout
+	j := Journal{RunID: s.runID, Month: s.month.String(), Remove: remove}
+	entries, err := os.ReadDir(s.dir)
+	if err != nil {
+		return j, err
+	}
+	staged := map[string]bool{}
+	for _, e := range entries {
+		if !e.IsDir() || !isTableName(e.Name()) {
+			continue
+		}
+		table := e.Name()
+		dir := filepath.Join(s.dir, table)
+		if err := onlyPartFile(dir); err != nil {
+			return j, err
+		}
+		dev, ino, err := devIno(dir)
+		if err != nil {
+			return j, err
+		}
+		staged[table] = true
+		j.Swaps = append(j.Swaps, Swap{Table: table, Staged: l.rel(dir), Target: l.rel(l.MonthDir(table, s.month)), Dev: dev, Ino: ino})
+	}
+	if len(j.Swaps) == 0 {
+		return j, fmt.Errorf("no table staged")
+	}
+	tables, err := l.Tables()
+	if err != nil {
+		return j, err
+	}
+	for _, t := range tables {
+		if staged[t] {
+			continue
+		}
+		if _, err := os.Lstat(l.MonthDir(t, s.month)); err == nil {
+			j.Retire = append(j.Retire, l.rel(l.MonthDir(t, s.month)))
+		}
+	}
+	j.Manifest = l.rel(filepath.Join(s.dir, stagedManifestFile))
+	j.ManifestTarget = l.rel(l.ManifestPath(s.month))
+	return j, nil
+}
+
+// onlyPartFile checks that a staged table folder holds exactly its one Parquet file.
+func onlyPartFile(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if len(entries) != 1 || entries[0].Name() != PartFile || !entries[0].Type().IsRegular() {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		return fmt.Errorf("staged table %s holds %v, want exactly %s", dir, names, PartFile)
 	}
 	return nil
 }
 
-// renameAside is the fallback swap: target -> .old-..., staging -> target. It returns where the old
-// content now is.
-func (s *Staging) renameAside() (string, error) {
-	if err := os.Rename(s.target, s.old); err != nil {
-		return "", fmt.Errorf("move old month aside: %w", err)
+// rel makes p relative to OUT (journal form).
+func (l Layout) rel(p string) string {
+	r, err := filepath.Rel(l.Root, p)
+	if err != nil {
+		return p
 	}
-	if err := os.Rename(s.dir, s.target); err != nil {
-		if errBack := os.Rename(s.old, s.target); errBack != nil {
-			return "", fmt.Errorf("move staging into place: %w (and restoring the old month failed: %v)", err, errBack)
-		}
-		return "", fmt.Errorf("move staging into place: %w", err)
-	}
-	return s.old, nil
+	return r
 }
 
-// Discard removes the staging folder; use it when the run fails. It is safe after Publish.
+// abs resolves a journal path against OUT, refusing paths that leave it.
+func (l Layout) abs(rel string) (string, error) {
+	if rel == "" || filepath.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("journal path %q is not inside OUT", rel)
+	}
+	return filepath.Join(l.Root, filepath.Clean(rel)), nil
+}
+
+// rollForward carries out a journal; every step checks whether it is already done, so it can be
+// replayed after a crash at any point.
+func rollForward(l Layout, dir string, j Journal, log *zap.Logger) error {
+	fail := func(err error) error { return fmt.Errorf("publish %s (journal %s): %w", j.Month, dir, err) }
+	for i, sw := range j.Swaps {
+		staged, err := l.abs(sw.Staged)
+		if err != nil {
+			return fail(err)
+		}
+		target, err := l.abs(sw.Target)
+		if err != nil {
+			return fail(err)
+		}
+		if err := swapInto(staged, target, sw, filepath.Join(dir, fmt.Sprintf("%s%d-%s", retiredPrefix, i, sw.Table))); err != nil {
+			return fail(fmt.Errorf("table %s: %w", sw.Table, err))
+		}
+		pausePoint("swap:"+sw.Table, log)
+	}
+	for i, rel := range j.Retire {
+		p, err := l.abs(rel)
+		if err != nil {
+			return fail(err)
+		}
+		if err := moveOut(p, filepath.Join(dir, fmt.Sprintf("%sold-%d", retiredPrefix, i))); err != nil {
+			return fail(err)
+		}
+	}
+	staged, err := l.abs(j.Manifest)
+	if err != nil {
+		return fail(err)
+	}
+	target, err := l.abs(j.ManifestTarget)
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := os.Lstat(staged); err == nil {
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return fail(err)
+		}
+		if err := os.Rename(staged, target); err != nil {
+			return fail(fmt.Errorf("manifest: %w", err))
+		}
+		if err := syncDir(filepath.Dir(target)); err != nil {
+			return fail(err)
+		}
+		if err := syncDir(dir); err != nil {
+			return fail(err)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return fail(err)
+	}
+	pausePoint("manifest", log)
+	for i, rel := range j.Remove {
+		p, err := l.abs(rel)
+		if err != nil {
+			return fail(err)
+		}
+		if err := moveOut(p, filepath.Join(dir, fmt.Sprintf("%sremoved-%d", retiredPrefix, i))); err != nil {
+			return fail(err)
+		}
+	}
+	// Published. What is left in the staging folder is the old content.
+	if err := os.Remove(filepath.Join(dir, JournalFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fail(err)
+	}
+	if err := syncDir(dir); err != nil {
+		return fail(err)
+	}
+	pausePoint("cleaned", log)
+	if err := os.RemoveAll(dir); err != nil {
+		// The month is published; the next lock holder removes the leftover.
+		log.Warn("published, but could not remove the old content", zap.String("path", dir), zap.Error(err))
+		return nil
+	}
+	if err := syncDir(filepath.Dir(dir)); err != nil {
+		log.Warn("published, but could not sync the staging root", zap.Error(err))
+	}
+	return nil
+}
+
+// swapInto puts the staged folder (identified by sw.Dev/sw.Ino) at target. Done already when target
+// is that folder; a plain rename when target is missing; otherwise an exchange, so the old content
+// ends where the staged folder was. aside is where the fallback moves the old content.
+func swapInto(staged, target string, sw Swap, aside string) error {
+	dev, ino, err := devIno(target)
+	switch {
+	case err == nil && dev == sw.Dev && ino == sw.Ino:
+		return nil // done before a crash
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	targetExists := err == nil
+	sdev, sino, err := devIno(staged)
+	if err != nil {
+		return fmt.Errorf("staged folder %s: %w (and %s is not the staged folder)", staged, err, target)
+	}
+	if sdev != sw.Dev || sino != sw.Ino {
+		return fmt.Errorf("staged folder %s is not the one the journal recorded", staged)
+	}
+	parent := filepath.Dir(target)
+	if !targetExists {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(staged, target); err != nil {
+			return err
+		}
+	} else {
+		err := renameExchange(staged, target)
+		if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EOPNOTSUPP) {
+			err = renameAside(staged, target, aside)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := syncDir(parent); err != nil {
+		return err
+	}
+	if err := syncDir(filepath.Dir(parent)); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(staged))
+}
+
+// renameAside is the fallback swap: target -> aside, staged -> target.
+func renameAside(staged, target, aside string) error {
+	if err := os.Rename(target, aside); err != nil {
+		return fmt.Errorf("move old month aside: %w", err)
+	}
+	if err := os.Rename(staged, target); err != nil {
+		if errBack := os.Rename(aside, target); errBack != nil {
+			return fmt.Errorf("move staged month into place: %w (and restoring the old month failed: %v)", err, errBack)
+		}
+		return fmt.Errorf("move staged month into place: %w", err)
+	}
+	return nil
+}
+
+// moveOut renames p to dest (inside the staging folder) when p still exists.
+func moveOut(p, dest string) error {
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := os.Rename(p, dest); err != nil {
+		return err
+	}
+	return syncDir(filepath.Dir(p))
+}
+
+// devIno returns the device and inode of p.
+func devIno(p string) (uint64, uint64, error) {
+	var st unix.Stat_t
+	if err := unix.Lstat(p, &st); err != nil {
+		return 0, 0, &fs.PathError{Op: "lstat", Path: p, Err: err}
+	}
+	return uint64(st.Dev), uint64(st.Ino), nil
+}
+
+// Discard removes the staging folder of a failed run. After a journal was written it keeps the
+// folder: the publication may be half done and the next lock holder rolls it forward.
 func (s *Staging) Discard() error {
-	s.done = true
+	if s.finished || s.journal {
+		s.finished = true
+		return nil
+	}
+	s.finished = true
 	if err := os.RemoveAll(s.dir); err != nil {
 		return fmt.Errorf("discard %s: %w", s.dir, err)
 	}
 	return nil
 }
 
-// CleanStale removes the .staging-* and .old-* folders that crashed or interrupted runs left in
-// out, and returns the paths it removed. Call it only while holding the output lock: a concurrent
-// run's staging folder looks the same as a stale one.
-func CleanStale(out string, log *zap.Logger) ([]string, error) {
-	if log == nil {
-		log = zap.NewNop()
+// ReadJournal reads the journal of a staging folder.
+func ReadJournal(stagingDir string) (Journal, error) {
+	var j Journal
+	b, err := os.ReadFile(filepath.Join(stagingDir, JournalFile))
+	if err != nil {
+		return j, err
 	}
-	entries, err := os.ReadDir(out)
+	if err := json.Unmarshal(b, &j); err != nil {
+		return j, fmt.Errorf("journal %s: %w", filepath.Join(stagingDir, JournalFile), err)
+	}
+	return j, nil
+}
+
+// PendingPublication is a publication interrupted after its journal was written.
+type PendingPublication struct {
+	// Dir is the staging folder holding the journal.
+	Dir string
+	// Journal is its plan; zero when unreadable.
+	Journal Journal
+	// Err says why the journal could not be read.
+	Err error
+}
+
+// PendingPublications lists the staging folders that hold a journal, without changing anything
+// (for `refresh status`).
+func (l Layout) PendingPublications() ([]PendingPublication, error) {
+	entries, err := os.ReadDir(l.StagingRoot())
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("clean stale in %s: %w", out, err)
+		return nil, fmt.Errorf("staging in %s: %w", l.Root, err)
 	}
-	var removed []string
-	var errs []error
+	var out []PendingPublication
 	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasPrefix(name, StagingPrefix) && !strings.HasPrefix(name, OldPrefix) {
+		dir := filepath.Join(l.StagingRoot(), e.Name())
+		if _, err := os.Lstat(filepath.Join(dir, JournalFile)); err != nil {
 			continue
 		}
-		p := filepath.Join(out, name)
+		j, err := ReadJournal(dir)
+		out = append(out, PendingPublication{Dir: dir, Journal: j, Err: err})
+	}
+	return out, nil
+}
+
+// RecoverStaging finishes or removes what runs that died left under OUT/_staging: a folder with a
+// journal was publishing and is rolled forward; any other folder was still building and is removed.
+// It also removes the leftovers of old-layout runs (.staging-*, .old-*). It returns the months
+// rolled forward and the paths removed. Call it only while holding the output lock: a live run's
+// staging folder looks the same as a dead one's.
+func RecoverStaging(l Layout, log *zap.Logger) (rolled []string, removed []string, err error) {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	var errs []error
+	entries, err := os.ReadDir(l.StagingRoot())
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("recover staging in %s: %w", l.Root, err)
+	}
+	sort.Slice(entries, func(a, b int) bool { return entries[a].Name() < entries[b].Name() })
+	for _, e := range entries {
+		dir := filepath.Join(l.StagingRoot(), e.Name())
+		j, err := ReadJournal(dir)
+		switch {
+		case err == nil:
+			if err := rollForward(l, dir, j, log); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			log.Info("rolled forward an interrupted publication", zap.String("month", j.Month), zap.String("month_run_id", j.RunID))
+			rolled = append(rolled, j.Month)
+		case errors.Is(err, fs.ErrNotExist):
+			if err := os.RemoveAll(dir); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			removed = append(removed, dir)
+		default:
+			errs = append(errs, fmt.Errorf("%w; move the folder away once OUT is checked", err))
+		}
+	}
+	if len(removed) > 0 {
+		errs = append(errs, syncDir(l.StagingRoot()))
+	}
+	legacy, err := os.ReadDir(l.Root)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		errs = append(errs, err)
+	}
+	for _, e := range legacy {
+		name := e.Name()
+		if !strings.HasPrefix(name, legacyStagingPrefix) && !strings.HasPrefix(name, legacyOldPrefix) {
+			continue
+		}
+		p := filepath.Join(l.Root, name)
 		if err := os.RemoveAll(p); err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		log.Info("removed stale folder", zap.String("path", p))
 		removed = append(removed, p)
 	}
-	if len(removed) > 0 {
-		errs = append(errs, syncDir(out))
-	}
 	if err := errors.Join(errs...); err != nil {
-		return removed, fmt.Errorf("clean stale in %s: %w", out, err)
+		return rolled, removed, fmt.Errorf("recover staging in %s: %w", l.Root, err)
 	}
-	return removed, nil
+	return rolled, removed, nil
 }
 
 // syncTree fsyncs every file and folder under root, root last.

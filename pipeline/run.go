@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -29,7 +28,7 @@ type Stage interface {
 type Result struct {
 	RunID    string
 	Month    Month
-	Snapshot string // the published folder
+	Snapshot string // the published month's manifest, OUT/_manifests/snapshot_month=YYYY-MM.json
 	Started  time.Time
 	Finished time.Time
 }
@@ -117,10 +116,17 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		return nil, err
 	}
 	defer lock.Release()
-	if removed, err := CleanStale(base.Out, log); err != nil {
-		log.Warn("could not remove leftover staging folders", zap.Error(err))
-	} else if len(removed) > 0 {
-		log.Info("removed leftovers of an earlier run", zap.Strings("paths", removed))
+	layout := NewLayout(base.Out)
+	// A publication interrupted by a crash is finished before anything else reads OUT.
+	rolled, removed, err := RecoverStaging(layout, log)
+	if err != nil {
+		return nil, err
+	}
+	if len(rolled) > 0 || len(removed) > 0 {
+		log.Info("removed leftovers of an earlier run", zap.Strings("rolled_forward", rolled), zap.Strings("paths", removed))
+	}
+	if err := layout.CheckCurrent(); err != nil {
+		return nil, err
 	}
 	// Spill folders of killed runs: no other run is active while we hold the lock.
 	if err := os.RemoveAll(filepath.Join(base.Out, "_tmp")); err != nil {
@@ -200,7 +206,7 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		results[i].Result, results[i].Err = res, err
 		switch {
 		case err == nil:
-			rec(i, StatusPublished, "", mstart, res.Snapshot)
+			rec(i, StatusPublished, "", mstart, SnapshotDirName(m))
 		case ctx.Err() != nil:
 			rec(i, StatusCanceled, err.Error(), mstart, "")
 			return results, failAll(i+1, fmt.Errorf("%w: %w", ErrCanceled, err))
@@ -228,16 +234,15 @@ func monthStrings(ms []Month) []string {
 // buildMonth runs the per-month stages of one month on the shared database, writes its manifest
 // last and publishes it.
 func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID string, started time.Time, log *zap.Logger) (*Result, error) {
-	staging, err := NewStaging(cfg.Out, cfg.Month, runID)
+	layout := NewLayout(cfg.Out)
+	staging, err := NewStaging(layout, cfg.Month, runID)
 	if err != nil {
 		return nil, err
 	}
-	published := false
 	defer func() {
-		if !published {
-			if derr := staging.Discard(); derr != nil {
-				log.Error("remove staging folder", zap.Error(derr))
-			}
+		// Removes a failed run's build area; a no-op once published or once a journal was written.
+		if derr := staging.Discard(); derr != nil {
+			log.Error("remove staging folder", zap.Error(derr))
 		}
 	}()
 	run := &Run{ID: runID, Config: cfg, Window: HistoryWindow(cfg.Month), DB: shared.DB, Rubric: shared.Rubric,
@@ -259,23 +264,16 @@ func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID
 		Finished: time.Now().UTC(), Inputs: run.Tables, History: run.History, Outputs: run.Outputs,
 		Warnings: run.Warnings, Checks: run.Checks,
 	}
-	if err := WriteManifest(staging.Dir(), m); err != nil {
-		return nil, err
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if err := staging.Publish(); err != nil {
-		var ce *CleanupError
-		if !errors.As(err, &ce) {
-			return nil, err
-		}
-		// The month is live; only the old content stayed behind. The next run's CleanStale removes it.
-		log.Warn("published, but the previous content could not be removed", zap.Error(err))
+	// From here on the month is published whole or, after a crash, rolled forward by the next run.
+	if err := staging.Publish(m, log); err != nil {
+		return nil, err
 	}
-	published = true
-	log.Info("snapshot published", zap.String("path", staging.Target()), zap.Duration("duration", time.Since(started)))
-	return &Result{RunID: runID, Month: cfg.Month, Snapshot: staging.Target(), Started: started, Finished: time.Now().UTC()}, nil
+	manifest := layout.ManifestPath(cfg.Month)
+	log.Info("snapshot published", zap.String("manifest", manifest), zap.Duration("duration", time.Since(started)))
+	return &Result{RunID: runID, Month: cfg.Month, Snapshot: manifest, Started: started, Finished: time.Now().UTC()}, nil
 }
 
 // NewRunID returns a run id that sorts by start time: 20261125T201500Z-1a2b3c.
@@ -297,7 +295,8 @@ type Run struct {
 	DB *duck.DB
 	// Rubric is the validated rubric the run scores with.
 	Rubric *rubric.Rubric
-	// Staging is the folder the snapshot's files are written to before publication.
+	// Staging is the run's build area, Layout.StagingDir(ID); export writes each table to
+	// Layout.StagedTableFile(ID, table) inside it.
 	Staging string
 	// Log is the run's logger, carrying run_id and month.
 	Log *zap.Logger
@@ -331,9 +330,12 @@ type InputFile struct {
 	Rows   int64  `json:"rows"`
 }
 
-// OutputFile is one file written by export.
+// OutputFile is one table file written by export.
 type OutputFile struct {
-	Name  string `json:"name"`
+	// Name is the table, e.g. area_scores (manifests of the old layout: area_scores.parquet).
+	Name string `json:"name"`
+	// Path is the published file relative to OUT: <table>/snapshot_month=YYYY-MM/part-0.parquet.
+	Path  string `json:"path,omitempty"`
 	Rows  int64  `json:"rows"`
 	Bytes int64  `json:"bytes"`
 }

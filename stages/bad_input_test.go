@@ -15,12 +15,15 @@ import (
 	"github.com/capscore/capscore/pipeline"
 )
 
-// assertNotPublished checks that no snapshot folder of month S exists under out.
+// assertNotPublished checks that month S has neither a manifest nor a table folder under out.
 func assertNotPublished(t *testing.T, out string) {
 	t.Helper()
-	dir := filepath.Join(out, "snapshot_month="+snapshotMonth)
-	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
-		t.Errorf("%s exists after a failed run (stat: %v)", dir, err)
+	m, _ := pipeline.ParseMonth(snapshotMonth)
+	l := pipeline.NewLayout(out)
+	for _, p := range []string{l.ManifestPath(m), l.MonthDir(pipeline.TableAreaScores, m), l.MonthDir(pipeline.TableRejects, m)} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s exists after a failed run (stat: %v)", p, err)
+		}
 	}
 }
 
@@ -79,7 +82,7 @@ func readRejects(t *testing.T, out string) []reject {
 	rows, err := db.Query(fmt.Sprintf(`SELECT CAST(snapshot_month AS VARCHAR), table_name, file,
 			CAST(row_number AS BIGINT), reason, CAST(raw AS VARCHAR)
 		FROM read_parquet(%s) ORDER BY table_name, file, row_number`,
-		quote(snapshotFile(out, "rejects.parquet"))))
+		quote(snapshotFile(out, pipeline.TableRejects))))
 	if err != nil {
 		t.Fatalf("read rejects.parquet: %v", err)
 	}
@@ -137,7 +140,7 @@ func TestBadInput_Rejects(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run with MaxRejectRate 1 failed: %v", err)
 	}
-	if _, err := os.Stat(snapshotFile(out, "area_scores.parquet")); err != nil {
+	if _, err := os.Stat(snapshotFile(out, pipeline.TableAreaScores)); err != nil {
 		t.Fatalf("snapshot not published: %v", err)
 	}
 
@@ -205,7 +208,7 @@ func TestBadInput_Rejects(t *testing.T) {
 	db := openDuck(t)
 	var n int
 	if err := db.QueryRow(fmt.Sprintf(`SELECT count(DISTINCT partner_id) FROM read_parquet(%s)`,
-		quote(snapshotFile(out, "area_scores.parquet")))).Scan(&n); err != nil {
+		quote(snapshotFile(out, pipeline.TableAreaScores)))).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	if n != 2 {
@@ -272,7 +275,7 @@ func TestBadInput_LargeFileOneBadRowPublishes(t *testing.T) {
 	if err != nil {
 		t.Fatalf("run with 1 bad row in %d failed: %v", total, err)
 	}
-	if _, err := os.Stat(snapshotFile(out, "area_scores.parquet")); err != nil {
+	if _, err := os.Stat(snapshotFile(out, pipeline.TableAreaScores)); err != nil {
 		t.Fatalf("snapshot not published: %v", err)
 	}
 
@@ -287,8 +290,9 @@ func TestBadInput_LargeFileOneBadRowPublishes(t *testing.T) {
 		t.Errorf("reject = %+v, want azure_consumption %s data row %d, wrong type: acr_usd = abc", r, path, badRow)
 	}
 
-	// Accounting: from the manifest beside the snapshot (pipeline.ReadManifest, inputs[]).
-	man, err := pipeline.ReadManifest(filepath.Join(out, "snapshot_month="+snapshotMonth))
+	// Accounting: from the month's manifest (inputs[]).
+	month, _ := pipeline.ParseMonth(snapshotMonth)
+	man, err := pipeline.NewLayout(out).ReadManifest(month)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -103,17 +101,15 @@ func offending(ctx context.Context, r *pipeline.Run, query string) (int64, strin
 // driftGuard compares this run with the latest published snapshot before S: rows read per input
 // table and the number of qualified (partner, area) rows. It returns the moves over the limit.
 func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
-	var prevDir string
-	for k := 1; k <= 12 && prevDir == ""; k++ {
-		d := filepath.Join(r.Config.Out, pipeline.SnapshotDirName(r.Config.Month.Add(-k)))
-		if _, err := os.Stat(filepath.Join(d, pipeline.ManifestFile)); err == nil {
-			prevDir = d
-		}
+	layout := pipeline.NewLayout(r.Config.Out)
+	prevMonth, ok, err := layout.LatestBefore(r.Config.Month)
+	if err != nil {
+		return nil, fmt.Errorf("drift guard: %w", err)
 	}
-	if prevDir == "" {
+	if !ok || r.Config.Month.Sub(prevMonth) > 12 {
 		return nil, nil
 	}
-	prev, err := pipeline.ReadManifest(prevDir)
+	prev, err := layout.ReadManifest(prevMonth)
 	if err != nil {
 		return nil, fmt.Errorf("drift guard: %w", err)
 	}
@@ -134,9 +130,9 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 		}
 	}
 	var before int64
-	if err := r.DB.SQL().QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?) WHERE qualified",
-		filepath.Join(prevDir, "area_scores.parquet")).Scan(&before); err != nil {
-		return nil, fmt.Errorf("drift guard: read %s: %w", prevDir, err)
+	prevFile := layout.TableFile(pipeline.TableAreaScores, prevMonth)
+	if err := r.DB.SQL().QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?) WHERE qualified", prevFile).Scan(&before); err != nil {
+		return nil, fmt.Errorf("drift guard: read %s: %w", prevFile, err)
 	}
 	now, err := r.DB.Count(ctx, "SELECT count(*) FROM area_scores WHERE qualified")
 	if err != nil {

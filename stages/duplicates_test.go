@@ -55,15 +55,16 @@ func TestKeyedUsageDuplicates(t *testing.T) {
 	appendLine("m365_usage/part-1.csv", "T11G,2026-10,Teams,1,1")
 	appendLine("bizapps_usage/bizapps_usage.csv", "T05B,2026-10,Power Apps,1,1")
 	m, _ := pipeline.ParseMonth("2026-10")
-	res, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunMonth(context.Background(),
-		pipeline.Config{Month: m, Input: in, Out: t.TempDir(), MaxRejectRate: pipeline.Share(1)})
+	out := t.TempDir()
+	_, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunMonth(context.Background(),
+		pipeline.Config{Month: m, Input: in, Out: out, MaxRejectRate: pipeline.Share(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	db, _ := sql.Open("duckdb", "")
 	defer db.Close()
 	rows, err := db.Query("SELECT table_name, file, row_number, reason FROM read_parquet(?) ORDER BY table_name",
-		filepath.Join(res.Snapshot, "rejects.parquet"))
+		pipeline.NewLayout(out).TableFile(pipeline.TableRejects, m))
 	if err != nil {
 		t.Fatal(err)
 	}

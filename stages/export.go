@@ -4,6 +4,7 @@ import (
 	"context"
 	dsql "database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -13,16 +14,17 @@ import (
 	"github.com/capscore/capscore/sql"
 )
 
-// outputs are the snapshot's Parquet files and the statements that select them.
-var outputs = []struct{ file, query string }{
-	{"area_scores.parquet", "export_area_scores"},
-	{"metric_scores.parquet", "export_metric_scores"},
-	{"recommendations.parquet", "export_recommendations"},
-	{"rejects.parquet", "export_rejects"},
+// outputs are the published tables and the statements that select them.
+var outputs = []struct{ table, query string }{
+	{pipeline.TableAreaScores, "export_area_scores"},
+	{pipeline.TableMetricScores, "export_metric_scores"},
+	{pipeline.TableRecommendations, "export_recommendations"},
+	{pipeline.TableRejects, "export_rejects"},
 }
 
-// Export writes the snapshot's files into the run's staging folder as zstd Parquet, sorted by
-// partner, and records rows and bytes from COPY ... RETURN_STATS.
+// Export writes each table of the month into the run's staging folder
+// (pipeline.Layout.StagedTableFile: OUT/_staging/<run id>/<table>/part-0.parquet) as zstd Parquet,
+// sorted by partner, one COPY per table, and records rows and bytes from COPY ... RETURN_STATS.
 type Export struct{}
 
 // Name implements pipeline.Stage.
@@ -35,9 +37,13 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := r.DB.Exec(ctx, "export settings", "SET preserve_insertion_order = true"); err != nil {
 		return err
 	}
+	layout := pipeline.NewLayout(r.Config.Out)
 	var total int64
 	for _, o := range outputs {
-		path := filepath.Join(r.Staging, o.file)
+		path := layout.StagedTableFile(r.ID, o.table)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return fmt.Errorf("export %s: %w", o.table, err)
+		}
 		q := sql.Render("export", map[string]string{"query": sql.Text(o.query), "path": sql.QuoteLiteral(path)})
 		var args []any
 		if o.query != "export_area_scores" {
@@ -45,10 +51,10 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 		}
 		rows, err := r.DB.SQL().QueryContext(ctx, q, args...)
 		if err != nil {
-			return fmt.Errorf("export %s: %w", o.file, err)
+			return fmt.Errorf("export %s: %w", o.table, err)
 		}
 		cols, _ := rows.Columns()
-		out := pipeline.OutputFile{Name: o.file}
+		out := pipeline.OutputFile{Name: o.table, Path: layout.RelTableFile(o.table, r.Config.Month)}
 		for rows.Next() {
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
@@ -57,7 +63,7 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 			}
 			if err := rows.Scan(ptrs...); err != nil {
 				rows.Close()
-				return fmt.Errorf("export %s: %w", o.file, err)
+				return fmt.Errorf("export %s: %w", o.table, err)
 			}
 			for i, c := range cols {
 				switch c {
@@ -69,15 +75,15 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 			}
 		}
 		if err := rows.Close(); err != nil {
-			return fmt.Errorf("export %s: %w", o.file, err)
+			return fmt.Errorf("export %s: %w", o.table, err)
 		}
 		// Read the written file's footer back: the rows and codec must be what COPY reported.
 		if err := pipeline.VerifyParquet(path, out.Rows); err != nil {
-			return fmt.Errorf("export %s: %w", o.file, err)
+			return fmt.Errorf("export %s: %w", o.table, err)
 		}
 		r.Outputs = append(r.Outputs, out)
 		total += out.Rows
-		r.Log.Info("file written", zap.String("file", o.file), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes))
+		r.Log.Info("file written", zap.String("table", o.table), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes))
 	}
 	logDone(r, "export", start, zap.Int64("rows", total))
 	return nil

@@ -27,7 +27,15 @@ func TestNotReadyNamesTableAndMonth(t *testing.T) {
 	if want := "azure_consumption has no rows for 2026-12"; !strings.Contains(err.Error(), want) {
 		t.Errorf("error %q does not name %q", err, want)
 	}
-	if _, err := os.Stat(filepath.Join(out, pipeline.SnapshotDirName(m))); !os.IsNotExist(err) {
-		t.Errorf("a snapshot folder exists after a not-ready run: %v", err)
+	l := pipeline.NewLayout(out)
+	for _, p := range []string{l.ManifestPath(m), l.TableDir(pipeline.TableAreaScores), l.StagingDir("")} {
+		if entries, _ := os.ReadDir(p); len(entries) > 0 {
+			t.Errorf("%s holds %d entries after a not-ready run", p, len(entries))
+		}
+		if p == l.ManifestPath(m) {
+			if _, err := os.Stat(p); !os.IsNotExist(err) {
+				t.Errorf("a manifest exists after a not-ready run: %v", err)
+			}
+		}
 	}
 }

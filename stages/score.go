@@ -4,8 +4,7 @@ import (
 	"context"
 	dsql "database/sql"
 	"fmt"
-	"os"
-	"path/filepath"
+	"slices"
 	"time"
 
 	"go.uber.org/zap"
@@ -28,14 +27,19 @@ func (Score) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := r.DB.ExecFile(ctx, "prior_init"); err != nil {
 		return err
 	}
+	layout := pipeline.NewLayout(r.Config.Out)
+	published, err := layout.PublishedMonths()
+	if err != nil {
+		return err
+	}
 	var found, missing []string
 	for k := pipeline.QualificationMonths - 1; k >= 1; k-- {
 		m := r.Config.Month.Add(-k)
-		path := filepath.Join(r.Config.Out, "snapshot_month="+m.String(), "area_scores.parquet")
-		if _, err := os.Stat(path); err != nil {
+		if !slices.Contains(published, m) {
 			missing = append(missing, m.String())
 			continue
 		}
+		path := layout.TableFile(pipeline.TableAreaScores, m)
 		found = append(found, m.String())
 		q := sql.Render("prior_load", map[string]string{"month": sql.QuoteLiteral(m.String()), "path": duck.QuotePath(path)})
 		if err := r.DB.Exec(ctx, "prior_load", q); err != nil {

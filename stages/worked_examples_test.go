@@ -165,9 +165,10 @@ func mustRun(t *testing.T, in *input) string {
 	return out
 }
 
-// snapshotFile is the path of one published file of month S.
-func snapshotFile(out, name string) string {
-	return filepath.Join(out, "snapshot_month="+snapshotMonth, name)
+// snapshotFile is the path of one published table's file of month S.
+func snapshotFile(out, table string) string {
+	m, _ := pipeline.ParseMonth(snapshotMonth)
+	return pipeline.NewLayout(out).TableFile(table, m)
 }
 
 // openDuck opens an in-memory DuckDB database for reading results.
@@ -198,7 +199,7 @@ func readMetric(t *testing.T, out, partner, area, track, metric string) metricRo
 	q := fmt.Sprintf(`SELECT CAST(value AS DOUBLE), CAST(points AS DOUBLE), selected, CAST(detail AS VARCHAR)
 		FROM read_parquet(%s)
 		WHERE partner_id = ? AND solution_area = ? AND track = ? AND metric = ?`,
-		quote(snapshotFile(out, "metric_scores.parquet")))
+		quote(snapshotFile(out, pipeline.TableMetricScores)))
 	rows, err := db.Query(q, partner, area, track, metric)
 	if err != nil {
 		t.Fatalf("read metric_scores: %v", err)

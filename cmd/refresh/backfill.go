@@ -5,8 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/stages"
@@ -35,7 +33,11 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	months, err := backfillMonths(*from, *to, *restate, cfg.Out)
+	layout := pipeline.NewLayout(cfg.Out)
+	if err := layout.CheckCurrent(); err != nil {
+		return err
+	}
+	months, err := backfillMonths(*from, *to, *restate, layout)
 	if err != nil {
 		return err
 	}
@@ -51,10 +53,12 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 		*force = true
 	}
 	published := map[string]bool{}
-	if ms, err := pipeline.PublishedMonths(cfg.Out); err == nil {
-		for _, m := range ms {
-			published[m.String()] = true
-		}
+	ms, err := layout.PublishedMonths()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		published[m.String()] = true
 	}
 	fmt.Fprintf(c.stdout, "%-8s  %-10s  %-9s  %s\n", "month", "as_of", "published", "action")
 	for _, m := range months {
@@ -107,7 +111,7 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 
 // backfillMonths resolves the month range: --from/--to, or --restate-from M, which covers every
 // published snapshot from M to M+23 (the months whose 24-month history reads M).
-func backfillMonths(from, to, restate, out string) ([]pipeline.Month, error) {
+func backfillMonths(from, to, restate string, layout pipeline.Layout) ([]pipeline.Month, error) {
 	if restate != "" {
 		if from != "" || to != "" {
 			return nil, usagef("--restate-from replaces --from and --to")
@@ -116,15 +120,18 @@ func backfillMonths(from, to, restate, out string) ([]pipeline.Month, error) {
 		if err != nil {
 			return nil, usagef("--restate-from: %v", err)
 		}
+		published, err := layout.PublishedMonths()
+		if err != nil {
+			return nil, err
+		}
 		var months []pipeline.Month
-		for k := 0; k < pipeline.HistoryMonths; k++ {
-			mm := m.Add(k)
-			if _, err := os.Stat(filepath.Join(out, pipeline.SnapshotDirName(mm))); err == nil {
+		for _, mm := range published {
+			if !mm.Before(m) && mm.Sub(m) < pipeline.HistoryMonths {
 				months = append(months, mm)
 			}
 		}
 		if len(months) == 0 {
-			return nil, fmt.Errorf("--restate-from %s: no published snapshot in %s reads that month", restate, out)
+			return nil, fmt.Errorf("--restate-from %s: no published snapshot in %s reads that month", restate, layout.Root)
 		}
 		return months, nil
 	}

@@ -135,12 +135,19 @@ type proc struct {
 // stderr closes p.stderr.seen. The process is killed at the end of the test if still running.
 func startRefresh(t *testing.T, stderrWatch string, args ...string) *proc {
 	t.Helper()
+	return startRefreshEnv(t, nil, stderrWatch, args...)
+}
+
+// startRefreshEnv is startRefresh with extra environment variables (KEY=VALUE).
+func startRefreshEnv(t *testing.T, env []string, stderrWatch string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(refreshBinary(t), args...)
-	for _, kv := range os.Environ() { // flags only: no REFRESH_* from the caller's environment
-		if !strings.HasPrefix(kv, "REFRESH_") {
+	for _, kv := range os.Environ() { // flags only: no REFRESH_* or CAPSCORE_* from the caller's environment
+		if !strings.HasPrefix(kv, "REFRESH_") && !strings.HasPrefix(kv, "CAPSCORE_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	cmd.Env = append(cmd.Env, env...)
 	p := &proc{cmd: cmd, stdout: newWatchBuffer(""), stderr: newWatchBuffer(stderrWatch), done: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = p.stdout, p.stderr
 	p.started = time.Now()
@@ -227,46 +234,92 @@ func runIDFromStdout(t *testing.T, stdout string) string {
 	return m[1]
 }
 
-// hashDir returns name -> sha256 of the regular files directly in dir (nil when dir is missing).
-func hashDir(t *testing.T, dir string) map[string]string {
+// hashMonth returns table -> sha256 of the month's file in each table tree, plus "manifest" -> sha256
+// of its manifest (missing entries are left out).
+func hashMonth(t *testing.T, out, month string) map[string]string {
 	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return nil
-	}
+	l := pipeline.NewLayout(out)
+	m, err := pipeline.ParseMonth(month)
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := map[string]string{}
-	for _, e := range entries {
-		if !e.Type().IsRegular() {
-			h[e.Name()] = "not a regular file"
-			continue
+	add := func(key, path string) {
+		b, err := os.ReadFile(path)
+		if os.IsNotExist(err) {
+			return
 		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}
 		sum := sha256.Sum256(b)
-		h[e.Name()] = hex.EncodeToString(sum[:])
+		h[key] = hex.EncodeToString(sum[:])
 	}
+	for _, table := range expectedTables {
+		add(table, l.TableFile(table, m))
+	}
+	add("manifest", l.ManifestPath(m))
 	return h
 }
 
-// leftovers lists the .staging-* and .old-* entries of out.
+// leftovers lists what a run may leave behind in out: entries of OUT/_staging, old-layout .staging-*
+// and .old-* folders, and anything in a table tree other than snapshot_month=*/part-0.parquet.
 func leftovers(t *testing.T, out string) []string {
 	t.Helper()
+	l := pipeline.NewLayout(out)
+	var found []string
+	staged, err := os.ReadDir(l.StagingRoot())
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	for _, e := range staged {
+		found = append(found, "_staging/"+e.Name())
+	}
 	entries, err := os.ReadDir(out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var l []string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), pipeline.StagingPrefix) || strings.HasPrefix(e.Name(), pipeline.OldPrefix) {
-			l = append(l, e.Name())
+		if strings.HasPrefix(e.Name(), ".staging-") || strings.HasPrefix(e.Name(), ".old-") {
+			found = append(found, e.Name())
 		}
 	}
-	return l
+	found = append(found, strayInTableTrees(t, out)...)
+	return found
+}
+
+// strayInTableTrees lists every entry of a table tree that is not a snapshot_month=YYYY-MM folder
+// holding exactly part-0.parquet.
+func strayInTableTrees(t *testing.T, out string) []string {
+	t.Helper()
+	l := pipeline.NewLayout(out)
+	tables, err := l.Tables()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stray []string
+	for _, table := range tables {
+		months, err := os.ReadDir(l.TableDir(table))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range months {
+			if !m.IsDir() || !strings.HasPrefix(m.Name(), pipeline.SnapshotPrefix) {
+				stray = append(stray, table+"/"+m.Name())
+				continue
+			}
+			files, err := os.ReadDir(filepath.Join(l.TableDir(table), m.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range files {
+				if f.Name() != pipeline.PartFile {
+					stray = append(stray, table+"/"+m.Name()+"/"+f.Name())
+				}
+			}
+		}
+	}
+	return stray
 }
 
 // openDuck opens an in-memory DuckDB for reading the outputs back.
@@ -290,28 +343,37 @@ func countRows(t *testing.T, db *sql.DB, path string) int64 {
 	return n
 }
 
-// expectedOutputs are the Parquet files of every snapshot.
-var expectedOutputs = []string{"area_scores.parquet", "metric_scores.parquet", "recommendations.parquet", "rejects.parquet"}
+// expectedTables are the tables of every month.
+var expectedTables = []string{pipeline.TableAreaScores, pipeline.TableMetricScores, pipeline.TableRecommendations, pipeline.TableRejects}
 
-// checkSnapshot asserts that dir is one complete snapshot: exactly the four Parquet files and the
-// manifest; each file's rows read back with DuckDB and with arrow-go equal the manifest's, in zstd,
-// and its size equals the manifest's bytes; every input table's rows add up. It returns the manifest.
-func checkSnapshot(t *testing.T, db *sql.DB, dir string) pipeline.Manifest {
+// checkSnapshot asserts that month is published whole in out: a manifest listing exactly the four
+// tables; each table's partition folder holds exactly part-0.parquet, whose rows read back with
+// DuckDB and with arrow-go equal the manifest's, in zstd, and whose size equals the manifest's bytes;
+// every input table's rows add up. It returns the manifest.
+func checkSnapshot(t *testing.T, db *sql.DB, out, month string) pipeline.Manifest {
 	t.Helper()
-	m, err := pipeline.ReadManifest(dir)
+	l := pipeline.NewLayout(out)
+	mo, err := pipeline.ParseMonth(month)
 	if err != nil {
-		t.Fatalf("snapshot %s: %v", dir, err)
+		t.Fatal(err)
 	}
-	want := append([]string{pipeline.ManifestFile}, expectedOutputs...)
-	got := slices.Sorted(maps.Keys(hashDir(t, dir)))
-	sort.Strings(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("snapshot %s holds %v, want exactly %v", dir, got, want)
+	m, err := l.ReadManifest(mo)
+	if err != nil {
+		t.Fatalf("month %s: %v", month, err)
+	}
+	if m.SnapshotMonth != month {
+		t.Errorf("manifest of %s says snapshot_month %s", month, m.SnapshotMonth)
 	}
 	var names []string
 	for _, o := range m.Outputs {
 		names = append(names, o.Name)
-		p := filepath.Join(dir, o.Name)
+		p := l.TableFile(o.Name, mo)
+		if want := l.RelTableFile(o.Name, mo); o.Path != want {
+			t.Errorf("manifest of %s: %s path %q, want %q", month, o.Name, o.Path, want)
+		}
+		if entries, err := os.ReadDir(filepath.Dir(p)); err != nil || len(entries) != 1 {
+			t.Errorf("%s: want exactly %s (%v)", filepath.Dir(p), pipeline.PartFile, err)
+		}
 		if n := countRows(t, db, p); n != o.Rows {
 			t.Errorf("%s: manifest says %d rows, DuckDB count(*) = %d", p, o.Rows, n)
 		}
@@ -325,33 +387,34 @@ func checkSnapshot(t *testing.T, db *sql.DB, dir string) pipeline.Manifest {
 		}
 	}
 	sort.Strings(names)
-	if wantOut := slices.Sorted(slices.Values(expectedOutputs)); !slices.Equal(names, wantOut) {
-		t.Errorf("manifest of %s lists outputs %v, want %v", dir, names, wantOut)
+	if wantOut := slices.Sorted(slices.Values(expectedTables)); !slices.Equal(names, wantOut) {
+		t.Errorf("manifest of %s lists outputs %v, want %v", month, names, wantOut)
 	}
 	if len(m.Inputs) != 8 {
-		t.Errorf("manifest of %s lists %d input tables, want 8", dir, len(m.Inputs))
+		t.Errorf("manifest of %s lists %d input tables, want 8", month, len(m.Inputs))
 	}
 	for _, in := range m.Inputs {
 		if in.Read != in.Accepted+in.Rejected+in.OutOfWindow {
 			t.Errorf("manifest of %s: %s rows_read %d != accepted %d + rejected %d + out of window %d",
-				dir, in.Table, in.Read, in.Accepted, in.Rejected, in.OutOfWindow)
+				month, in.Table, in.Read, in.Accepted, in.Rejected, in.OutOfWindow)
 		}
 		var files int64
 		for _, f := range in.Files {
 			files += f.Rows
 		}
 		if files != in.Read {
-			t.Errorf("manifest of %s: %s rows_read %d != sum of its files' rows %d", dir, in.Table, in.Read, files)
+			t.Errorf("manifest of %s: %s rows_read %d != sum of its files' rows %d", month, in.Table, in.Read, files)
 		}
 	}
 	return m
 }
 
-// checkAnalystGlob reads OUT/snapshot_month=*/area_scores.parquet the way the README tells analysts
-// to, and asserts every published month has its 84 demo rows (14 partners x 6 areas).
+// checkAnalystGlob reads each table tree the ways the README tells analysts to (a hive glob and a
+// directory read) and asserts area_scores has its 84 demo rows (14 partners x 6 areas) in each of
+// the published months and nothing else, and that every table reads without error.
 func checkAnalystGlob(t *testing.T, db *sql.DB, out string, months int) {
 	t.Helper()
-	glob := filepath.Join(out, "snapshot_month=*", "area_scores.parquet")
+	glob := filepath.Join(out, pipeline.TableAreaScores, "**", "*.parquet")
 	var rows, distinct int64
 	err := db.QueryRow("SELECT count(*), count(DISTINCT snapshot_month) FROM read_parquet(?, hive_partitioning = true)", glob).
 		Scan(&rows, &distinct)
@@ -360,6 +423,20 @@ func checkAnalystGlob(t *testing.T, db *sql.DB, out string, months int) {
 	}
 	if rows != int64(84*months) || distinct != int64(months) {
 		t.Errorf("read_parquet(%s): %d rows in %d months, want %d in %d", glob, rows, distinct, 84*months, months)
+	}
+	for _, table := range expectedTables {
+		dir := pipeline.NewLayout(out).TableDir(table)
+		if _, err := os.Stat(dir); err != nil {
+			t.Errorf("table tree %s: %v", dir, err)
+			continue
+		}
+		var n int64
+		if err := db.QueryRow("SELECT count(*) FROM read_parquet(?, hive_partitioning = true)", dir).Scan(&n); err != nil {
+			t.Errorf("read_parquet(%s): %v", dir, err)
+		}
+		if table == pipeline.TableAreaScores && n != rows {
+			t.Errorf("read_parquet(%s) = %d rows, the glob %d", dir, n, rows)
+		}
 	}
 }
 
@@ -379,11 +456,11 @@ func ledgerRecords(t *testing.T, out string) []pipeline.Record {
 func TestPublishSafetyKill(t *testing.T) {
 	input, out := absPath(t, demoInput), t.TempDir()
 	db := openDuck(t)
-	month := filepath.Join(out, "snapshot_month=2026-10")
-	firstRun := mustPublish(t, "2026-10", input, out)
-	want := hashDir(t, month)
+	const month = "2026-10"
+	firstRun := mustPublish(t, month, input, out)
+	want := hashMonth(t, out, month)
 	wantRun := firstRun
-	checkSnapshot(t, db, month)
+	checkSnapshot(t, db, out, month)
 
 	// Fixed delays over the ~1.5s run, then kills on log lines so that some land in the checks and
 	// in export whatever the machine's speed.
@@ -414,7 +491,7 @@ func TestPublishSafetyKill(t *testing.T) {
 		_ = p.cmd.Process.Signal(syscall.SIGKILL)
 		delay := fmt.Sprintf("%v (%s)", time.Since(p.started).Round(time.Millisecond), cmp.Or(k.trigger, k.delay.String()))
 		code, sig := p.wait(t)
-		got := hashDir(t, month)
+		got := hashMonth(t, out, month)
 		outcome := fmt.Sprintf("exit %d", code)
 		if sig != 0 {
 			outcome = "killed"
@@ -423,8 +500,9 @@ func TestPublishSafetyKill(t *testing.T) {
 		if maps.Equal(got, want) {
 			t.Logf("SIGKILL after %v: %s, published month unchanged (run %s), leftovers %v", delay, outcome, wantRun, leftovers(t, out))
 		} else {
-			// Only allowed if this run got as far as publishing: then it must be a whole new month.
-			m := checkSnapshot(t, db, month)
+			// Only allowed if this run got as far as publishing: then each table is whole, and once the
+			// next run rolled a half-published month forward, the month is the new run's.
+			m := checkSnapshot(t, db, out, month)
 			if m.RunID == wantRun {
 				t.Fatalf("SIGKILL after %v (%s): files of run %s changed but its manifest did not: %v -> %v", delay, outcome, wantRun, want, got)
 			}
@@ -451,7 +529,7 @@ func TestPublishSafetyKill(t *testing.T) {
 	if len(before) > 0 && !strings.Contains(stderr, "removed leftovers of an earlier run") {
 		t.Errorf("the run after the kills found %v but did not log removing them; stderr:\n%s", before, stderr)
 	}
-	checkSnapshot(t, db, month)
+	checkSnapshot(t, db, out, month)
 	checkAnalystGlob(t, db, out, 1)
 	if tmp, _ := os.ReadDir(filepath.Join(out, "_tmp")); len(tmp) > 0 {
 		var names []string
@@ -517,7 +595,7 @@ func TestPublishSafetyConcurrent(t *testing.T) {
 			}
 			break
 		}
-		if m := checkSnapshot(t, db, filepath.Join(out, "snapshot_month=2026-10")); m.RunID == "" {
+		if m := checkSnapshot(t, db, out, "2026-10"); m.RunID == "" {
 			t.Error("manifest without run id")
 		}
 	})
@@ -545,7 +623,7 @@ func TestPublishSafetyConcurrent(t *testing.T) {
 			recs[2].Status != pipeline.StatusRunning || recs[3].Status != pipeline.StatusPublished {
 			t.Errorf("ledger records overlap or are not published: %+v", recs)
 		}
-		m := checkSnapshot(t, db, filepath.Join(out, "snapshot_month=2026-10"))
+		m := checkSnapshot(t, db, out, "2026-10")
 		if m.RunID != second {
 			t.Errorf("published run %s, want the later run %s", m.RunID, second)
 		}
@@ -616,8 +694,7 @@ func TestPublishSafetyDriftGuard(t *testing.T) {
 	input, out := absPath(t, demoInput), t.TempDir()
 	db := openDuck(t)
 	mustPublish(t, "2026-09", input, out, "--skip-readiness")
-	sep := filepath.Join(out, "snapshot_month=2026-09")
-	sepHashes := hashDir(t, sep)
+	sepHashes := hashMonth(t, out, "2026-09")
 	small := copyDemoWithOneTenantAzure(t)
 
 	code, stdout, stderr := runRefresh(t, runArgs("2026-10", small, out)...)
@@ -632,13 +709,13 @@ func TestPublishSafetyDriftGuard(t *testing.T) {
 	if stdout != "" {
 		t.Errorf("stdout %q", stdout)
 	}
-	if _, err := os.Stat(filepath.Join(out, "snapshot_month=2026-10")); !os.IsNotExist(err) {
-		t.Errorf("snapshot_month=2026-10 exists after a failed check (stat: %v)", err)
+	if h := hashMonth(t, out, "2026-10"); len(h) > 0 {
+		t.Errorf("2026-10 has %v after a failed check", slices.Sorted(maps.Keys(h)))
 	}
 	if l := leftovers(t, out); len(l) > 0 {
 		t.Errorf("OUT holds %v", l)
 	}
-	if got := hashDir(t, sep); !maps.Equal(got, sepHashes) {
+	if got := hashMonth(t, out, "2026-09"); !maps.Equal(got, sepHashes) {
 		t.Errorf("the failed run changed snapshot_month=2026-09")
 	}
 	recs := ledgerRecords(t, out)
@@ -648,7 +725,7 @@ func TestPublishSafetyDriftGuard(t *testing.T) {
 	checkAnalystGlob(t, db, out, 1)
 
 	mustPublish(t, "2026-10", small, out, "--accept-drift")
-	m := checkSnapshot(t, db, filepath.Join(out, "snapshot_month=2026-10"))
+	m := checkSnapshot(t, db, out, "2026-10")
 	warned := false
 	for _, w := range m.Warnings {
 		if strings.Contains(w, "drift") && strings.Contains(w, "azure_consumption") {
@@ -672,9 +749,9 @@ func TestPublishSafetyDriftGuard(t *testing.T) {
 func TestPublishSafetySIGTERM(t *testing.T) {
 	input, out := absPath(t, demoInput), t.TempDir()
 	db := openDuck(t)
-	month := filepath.Join(out, "snapshot_month=2026-10")
-	mustPublish(t, "2026-10", input, out)
-	want := hashDir(t, month)
+	const month = "2026-10"
+	mustPublish(t, month, input, out)
+	want := hashMonth(t, out, month)
 
 	// sigterm starts a run, sends SIGTERM after delay or when stderr shows trigger, and checks the
 	// outcome. It returns the exit status.
@@ -717,7 +794,7 @@ func TestPublishSafetySIGTERM(t *testing.T) {
 			if _, err := os.Stat(filepath.Join(out, "_tmp", last.RunID)); !os.IsNotExist(err) {
 				t.Errorf("the canceled run left its spill folder _tmp/%s", last.RunID)
 			}
-			if got := hashDir(t, month); !maps.Equal(got, want) {
+			if got := hashMonth(t, out, month); !maps.Equal(got, want) {
 				t.Errorf("the canceled run changed the published month")
 			}
 			if s := p.stdout.String(); s != "" {
@@ -733,10 +810,10 @@ func TestPublishSafetySIGTERM(t *testing.T) {
 			if last.Status != pipeline.StatusPublished {
 				t.Errorf("exit 0 but last ledger record %+v", last)
 			}
-			if m := checkSnapshot(t, db, month); m.RunID != last.RunID {
+			if m := checkSnapshot(t, db, out, month); m.RunID != last.RunID {
 				t.Errorf("exit 0 but the published month is run %s, not %s", m.RunID, last.RunID)
 			}
-			want = hashDir(t, month)
+			want = hashMonth(t, out, month)
 		default:
 			t.Errorf("exit %d, want %d (or 0); stderr:\n%s", code, exitCanceled, p.stderr)
 		}
@@ -766,32 +843,34 @@ func TestPublishSafetySIGTERM(t *testing.T) {
 	})
 }
 
-// TestPublishSafetyRerunReplacesWhole re-runs a published month: the folder is replaced whole (a file
-// that was in it is gone), the manifest matches the files read back with DuckDB, and every input
+// TestPublishSafetyRerunReplacesWhole re-runs a published month: each table's month folder is replaced
+// whole (a file that was in it is gone), the manifest matches the files read back with DuckDB, and every input
 // table's rows add up.
 func TestPublishSafetyRerunReplacesWhole(t *testing.T) {
 	input, out := absPath(t, demoInput), t.TempDir()
 	db := openDuck(t)
-	month := filepath.Join(out, "snapshot_month=2026-10")
-	first := mustPublish(t, "2026-10", input, out)
-	if m := checkSnapshot(t, db, month); m.RunID != first {
+	const month = "2026-10"
+	first := mustPublish(t, month, input, out)
+	if m := checkSnapshot(t, db, out, month); m.RunID != first {
 		t.Errorf("manifest run id %s, want %s", m.RunID, first)
 	}
-	stray := filepath.Join(month, "stray.txt")
+	mo, _ := pipeline.ParseMonth(month)
+	areaFile := pipeline.NewLayout(out).TableFile(pipeline.TableAreaScores, mo)
+	stray := filepath.Join(filepath.Dir(areaFile), "stray.txt")
 	if err := os.WriteFile(stray, []byte("not part of any run"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
-	second := mustPublish(t, "2026-10", input, out)
+	second := mustPublish(t, month, input, out)
 	if _, err := os.Stat(stray); !os.IsNotExist(err) {
 		t.Errorf("the re-run kept %s: the month was not replaced whole (stat: %v)", stray, err)
 	}
-	m := checkSnapshot(t, db, month)
+	m := checkSnapshot(t, db, out, month)
 	if m.RunID != second || m.SnapshotMonth != "2026-10" {
 		t.Errorf("manifest run %s month %s, want %s 2026-10", m.RunID, m.SnapshotMonth, second)
 	}
 	var runIDs []string
-	rows, err := db.Query("SELECT DISTINCT run_id FROM read_parquet(?)", filepath.Join(month, "area_scores.parquet"))
+	rows, err := db.Query("SELECT DISTINCT run_id FROM read_parquet(?)", areaFile)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -109,19 +111,24 @@ func TestStatusCommand(t *testing.T) {
 	t0 := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
 	for _, m := range []pipeline.Manifest{
 		{RunID: "run-a", SnapshotMonth: "2026-09", AsOf: "2026-10-20", RubricID: "ms-pcs-2026-05", Finished: t0,
-			Outputs: []pipeline.OutputFile{{Name: "area_scores.parquet", Rows: 600}}},
+			Outputs: []pipeline.OutputFile{{Name: "area_scores", Rows: 600}}},
 		{RunID: "run-c", SnapshotMonth: "2026-10", AsOf: "2026-11-20", RubricID: "ms-pcs-2026-05", Finished: t0,
-			Outputs: []pipeline.OutputFile{{Name: "metric_scores.parquet", Rows: 9000}, {Name: "area_scores.parquet", Rows: 612}}},
+			Outputs: []pipeline.OutputFile{{Name: "metric_scores", Rows: 9000}, {Name: "area_scores", Rows: 612}}},
 	} {
 		month, _ := pipeline.ParseMonth(m.SnapshotMonth)
-		st, err := pipeline.NewStaging(dir, month, m.RunID)
+		l := pipeline.NewLayout(dir)
+		st, err := pipeline.NewStaging(l, month, m.RunID)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := pipeline.WriteManifest(st.Dir(), m); err != nil {
+		staged := l.StagedTableFile(m.RunID, pipeline.TableAreaScores)
+		if err := os.MkdirAll(filepath.Dir(staged), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := st.Publish(); err != nil {
+		if err := os.WriteFile(staged, []byte("not read by status"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Publish(m, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

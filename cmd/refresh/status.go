@@ -6,9 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,12 +32,13 @@ type monthStatus struct {
 	Note           string    `json:"note,omitempty"`
 }
 
-// Run parses the flags and prints one line per month folder under --out, from its _manifest.json and
-// the ledger.
+// Run parses the flags and prints one line per month of --out, from its manifest
+// (OUT/_manifests/snapshot_month=YYYY-MM.json), the table trees, any interrupted publication and the
+// ledger. It never changes OUT.
 func (c *statusCommand) Run(ctx context.Context, args []string) error {
 	flags := flag.NewFlagSet("status", flag.ContinueOnError)
 	flags.SetOutput(c.stderr)
-	out := flags.String("out", "", "output `DIR` holding the snapshot folders (required)")
+	out := flags.String("out", "", "output `DIR` (required)")
 	asJSON := flags.Bool("json", false, "print the months as a JSON array")
 	flags.Usage = func() {
 		fmt.Fprintf(c.stderr, "usage: refresh status --out DIR [--json]\n\nShows each published month: the run that made it, as-of date, rubric, when it was published and\nhow many area_scores rows it has.\n\n")
@@ -95,33 +96,37 @@ func (c *statusCommand) Run(ctx context.Context, args []string) error {
 	return tw.Flush()
 }
 
-// snapshotStatus describes every snapshot_month=* folder under out, oldest month first, plus the
-// months the ledger says were published but whose folder is gone.
+// snapshotStatus describes every month of out, oldest first: the published months (those with a
+// manifest), months that have table folders but no manifest, months a crashed run left
+// half-published (a journal in OUT/_staging; the next run rolls it forward), and months the ledger
+// says were published but whose manifest is gone. It only reads.
 func snapshotStatus(out string, published map[string]pipeline.Record) ([]monthStatus, error) {
-	entries, err := os.ReadDir(out)
+	layout := pipeline.NewLayout(out)
+	if err := layout.CheckCurrent(); err != nil {
+		return nil, fmt.Errorf("status: %w", err)
+	}
+	pubMonths, err := layout.PublishedMonths()
 	if err != nil {
 		return nil, fmt.Errorf("status %s: %w", out, err)
 	}
-	var months []monthStatus
-	seen := map[string]bool{}
-	for _, e := range entries {
-		name := e.Name()
-		if !e.IsDir() || !strings.HasPrefix(name, pipeline.SnapshotPrefix) {
-			continue
+	byMonth := map[string]*monthStatus{}
+	get := func(month string) *monthStatus {
+		if ms, ok := byMonth[month]; ok {
+			return ms
 		}
-		ms := monthStatus{Month: strings.TrimPrefix(name, pipeline.SnapshotPrefix)}
-		seen[ms.Month] = true
+		ms := &monthStatus{Month: month}
+		byMonth[month] = ms
+		return ms
+	}
+	for _, pm := range pubMonths {
+		ms := get(pm.String())
 		led, inLedger := published[ms.Month]
-
-		m, err := pipeline.ReadManifest(filepath.Join(out, name))
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			ms.Note = "no manifest"
-		case err != nil:
+		m, err := layout.ReadManifest(pm)
+		if err != nil {
 			ms.Note = "unreadable manifest: " + err.Error()
-		default:
+		} else {
 			ms.RunID, ms.AsOf, ms.RubricID, ms.PublishedAt = m.RunID, m.AsOf, m.RubricID, m.Finished
-			if o, ok := m.Output("area_scores"); ok {
+			if o, ok := m.Output(pipeline.TableAreaScores); ok {
 				rows := o.Rows
 				ms.AreaScoresRows = &rows
 			}
@@ -139,13 +144,54 @@ func snapshotStatus(out string, published map[string]pipeline.Record) ([]monthSt
 		case ms.RunID != "":
 			ms.Note = joinNote(ms.Note, "not in ledger")
 		}
-		months = append(months, ms)
+	}
+	// Half-published months: a journal says which run was publishing them.
+	pending, err := layout.PendingPublications()
+	if err != nil {
+		return nil, fmt.Errorf("status %s: %w", out, err)
+	}
+	half := map[string]bool{}
+	for _, p := range pending {
+		rel, _ := filepath.Rel(out, p.Dir)
+		if p.Err != nil {
+			ms := get("?")
+			ms.Note = joinNote(ms.Note, fmt.Sprintf("unreadable publication journal in %s: %v", rel, p.Err))
+			continue
+		}
+		half[p.Journal.Month] = true
+		ms := get(p.Journal.Month)
+		ms.Note = joinNote(ms.Note, fmt.Sprintf("half-published by run %s (journal in %s); the next run rolls it forward", p.Journal.RunID, rel))
+	}
+	// Table folders of a month without a manifest (and no journal explains them).
+	tables, err := layout.Tables()
+	if err != nil {
+		return nil, fmt.Errorf("status %s: %w", out, err)
+	}
+	orphans := map[string][]string{}
+	for _, t := range tables {
+		months, err := layout.TableMonths(t)
+		if err != nil {
+			return nil, fmt.Errorf("status %s: %w", out, err)
+		}
+		for _, m := range months {
+			if !slices.Contains(pubMonths, m) && !half[m.String()] {
+				orphans[m.String()] = append(orphans[m.String()], t)
+			}
+		}
+	}
+	for month, ts := range orphans {
+		ms := get(month)
+		ms.Note = joinNote(ms.Note, "no manifest; table folders "+strings.Join(ts, ", "))
 	}
 	for month, led := range published {
-		if !seen[month] {
-			months = append(months, monthStatus{Month: month, RunID: led.RunID, AsOf: led.AsOf,
-				PublishedAt: led.Finished, Note: "published in ledger, folder missing"})
+		if _, ok := byMonth[month]; !ok {
+			byMonth[month] = &monthStatus{Month: month, RunID: led.RunID, AsOf: led.AsOf,
+				PublishedAt: led.Finished, Note: "published in ledger, manifest missing"}
 		}
+	}
+	var months []monthStatus
+	for _, ms := range byMonth {
+		months = append(months, *ms)
 	}
 	sort.Slice(months, func(i, j int) bool { return months[i].Month < months[j].Month })
 	return months, nil
