@@ -35,8 +35,19 @@ type Result struct {
 
 // Runner builds and publishes snapshots.
 type Runner struct {
-	stages []Stage
-	log    *zap.Logger
+	stages    []Stage
+	log       *zap.Logger
+	published []PublishHook
+}
+
+// PublishHook runs after a month is published (still under the output lock), e.g. to write its
+// report. Its error is logged as a warning: the month stays published and the run succeeds.
+type PublishHook func(ctx context.Context, out string, res *Result) error
+
+// AfterPublish adds a hook called after each month the runner publishes, and returns the runner.
+func (rn *Runner) AfterPublish(h PublishHook) *Runner {
+	rn.published = append(rn.published, h)
+	return rn
 }
 
 // NewRunner returns a runner that executes stages in order.
@@ -207,6 +218,11 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		switch {
 		case err == nil:
 			rec(i, StatusPublished, "", mstart, SnapshotDirName(m))
+			for _, h := range rn.published {
+				if herr := h(ctx, base.Out, res); herr != nil {
+					log.Warn("after publication", zap.String("month", m.String()), zap.Error(herr))
+				}
+			}
 		case ctx.Err() != nil:
 			rec(i, StatusCanceled, err.Error(), mstart, "")
 			return results, failAll(i+1, fmt.Errorf("%w: %w", ErrCanceled, err))

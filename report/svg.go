@@ -66,7 +66,7 @@ type Bar struct {
 }
 
 const (
-	chartW, chartH                         = 420.0, 220.0
+	chartW, chartH                       = 420.0, 220.0
 	padLeft, padRight, padTop, padBottom = 40.0, 12.0, 12.0, 34.0
 )
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/capscore/capscore/pipeline"
-	"github.com/capscore/capscore/stages"
 )
 
 // backfillCommand is `refresh backfill`: build every month of a range in order, each published
@@ -86,7 +85,7 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	cfg.Kind = pipeline.KindBackfill
-	results, err := pipeline.NewRunner(stages.All(), log).RunRange(ctx, cfg, todo, *keepGoing)
+	results, err := newRunner(log).RunRange(ctx, cfg, todo, *keepGoing)
 	var failed []error
 	for _, r := range results {
 		switch {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/capscore/capscore/pipeline"
-	"github.com/capscore/capscore/stages"
 )
 
 // runCommand is `refresh run`: build and publish one snapshot month.
@@ -94,7 +93,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	}
 	log := newLogger(c.stderr)
 	defer log.Sync()
-	res, err := pipeline.NewRunner(stages.All(), log).RunMonth(ctx, cfg)
+	res, err := newRunner(log).RunMonth(ctx, cfg)
 	if err != nil {
 		return err
 	}

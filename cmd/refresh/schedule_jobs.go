@@ -5,7 +5,6 @@ import (
 
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/schedules"
-	"github.com/capscore/capscore/stages"
 )
 
 // init wires the daemon to the pipeline: monthly and skilling refreshes run through a Runner, and
@@ -23,7 +22,7 @@ func init() {
 		if err := probe.Validate(); err != nil {
 			return nil, nil, err
 		}
-		jobs := pipeline.ScheduledJobs{Runner: pipeline.NewRunner(stages.All(), c.log), Base: base}
+		jobs := pipeline.ScheduledJobs{Runner: newRunner(c.log), Base: base}
 		return jobs, pipeline.NewFireHistory(c.out), nil
 	}
 }
