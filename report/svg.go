@@ -67,7 +67,7 @@ type Bar struct {
 
 const (
 	chartW, chartH                       = 420.0, 220.0
-	padLeft, padRight, padTop, padBottom = 40.0, 12.0, 12.0, 34.0
+	padLeft, padRight, padTop, padBottom = 40.0, 12.0, 22.0, 34.0
 )
 
 // niceMax rounds a count up to an axis maximum with integer ticks (at least 1).
