@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -76,7 +77,7 @@ func Load(ctx context.Context, opts Options) (*Page, error) {
 		return nil, fmt.Errorf("report %s: %w", opts.Out, err)
 	}
 	if len(months) == 0 {
-		return nil, fmt.Errorf("report %s: %w: no month has a manifest under %s", opts.Out, ErrNotPublished, l.manifestPath(pipeline.Month{}))
+		return nil, fmt.Errorf("report %s: %w: no month has a manifest in %s", opts.Out, ErrNotPublished, filepath.Dir(l.manifestPath(pipeline.Month{})))
 	}
 	month := opts.Month
 	if month.IsZero() {

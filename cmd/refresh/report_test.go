@@ -39,7 +39,7 @@ func TestReportCommandUsage(t *testing.T) {
 func TestReportCommandNothingPublished(t *testing.T) {
 	out := t.TempDir()
 	code, _, stderr := refreshInProcess("report", "--out", out)
-	if code != exitFailure || !strings.Contains(stderr, "month not published: no month has a manifest under") {
+	if code != exitFailure || !strings.Contains(stderr, "month not published: no month has a manifest in") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	code, _, stderr = refreshInProcess("report", "--out", out, "--month", "2026-10")
