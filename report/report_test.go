@@ -273,3 +273,16 @@ func TestWriteReportAndIndex(t *testing.T) {
 		t.Error("--to file differs from the report")
 	}
 }
+
+// TestGlobCharactersInOut: an OUT whose path DuckDB would expand as a glob is refused by name.
+func TestGlobCharactersInOut(t *testing.T) {
+	src := writeFixture(t)
+	out := filepath.Join(t.TempDir(), "out[1]")
+	if err := os.Rename(src, out); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(context.Background(), Options{Out: out})
+	if err == nil || !strings.Contains(err.Error(), "has a glob character") {
+		t.Errorf("error %v, want the glob character named", err)
+	}
+}
