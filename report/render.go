@@ -37,13 +37,14 @@ var (
 			}
 			return b.Sub(a).Round(100 * time.Millisecond).String()
 		},
+		"head":      func(title string, css template.CSS) map[string]any { return map[string]any{"Title": title, "CSS": css} },
 		"trendArgs": func(id string, t AreaTrend) map[string]any { return map[string]any{"ID": id, "T": t} },
 		"movers": func(m Movers) map[string]Capped[MoverRow] {
 			return map[string]Capped[MoverRow]{"gained": m.Gained, "lost": m.Lost}
 		},
 	}
-	monthTmpl = template.Must(template.New("month.html").Funcs(funcs).ParseFS(templateFS, "templates/month.html", "templates/charts.html"))
-	indexTmpl = template.Must(template.New("index.html").Funcs(funcs).ParseFS(templateFS, "templates/index.html"))
+	monthTmpl = template.Must(template.New("month.html").Funcs(funcs).ParseFS(templateFS, "templates/month.html", "templates/charts.html", "templates/head.html"))
+	indexTmpl = template.Must(template.New("index.html").Funcs(funcs).ParseFS(templateFS, "templates/index.html", "templates/head.html"))
 )
 
 func mustRead(name string) template.CSS {
