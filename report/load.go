@@ -227,11 +227,10 @@ func (ld *loader) path(table string, m pipeline.Month) (string, error) {
 	if _, err := os.Stat(p); err != nil {
 		return "", fmt.Errorf("%s of %s: %w", table, m, err)
 	}
-	// DuckDB expands glob characters even in a quoted path: such a path could read other files.
-	if strings.ContainsAny(p, "*?[{") {
-		return "", fmt.Errorf("%s of %s: path %s has a glob character (* ? [ {); move OUT to a path without one", table, m, p)
+	if err := duck.CheckPath(p); err != nil {
+		return "", fmt.Errorf("%s of %s: %w", table, m, err)
 	}
-	return sqlfiles.QuoteLiteral(p), nil
+	return duck.QuotePath(p), nil
 }
 
 func (ld *loader) query(ctx context.Context, name string, vars map[string]string, args []any, scan func(*dsql.Rows) error) error {
