@@ -3,6 +3,8 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"go.uber.org/zap"
@@ -13,7 +15,7 @@ import (
 func TestAfterPublishHook(t *testing.T) {
 	out := t.TempDir()
 	var calls []string
-	rn := NewRunner(nil, zap.NewNop()).
+	rn := NewRunner([]Stage{stageOneTable{}}, zap.NewNop()).
 		AfterPublish(func(ctx context.Context, o string, res *Result) error {
 			if o != out {
 				t.Errorf("hook got out %s, want %s", o, out)
@@ -39,8 +41,21 @@ func TestAfterPublishHook(t *testing.T) {
 	if want := []string{"a 2026-08", "b 2026-08", "a 2026-09", "b 2026-09"}; len(calls) != 4 || calls[0] != want[0] || calls[3] != want[3] {
 		t.Errorf("calls %v, want %v", calls, want)
 	}
-	months, err := PublishedMonths(out)
+	months, err := NewLayout(out).PublishedMonths()
 	if err != nil || len(months) != 2 {
 		t.Errorf("published %v (%v), want both months", months, err)
 	}
+}
+
+// stageOneTable stages one small file as a table, so the month has something to publish.
+type stageOneTable struct{}
+
+func (stageOneTable) Name() string { return "one-table" }
+
+func (stageOneTable) Run(ctx context.Context, r *Run) error {
+	path := NewLayout(r.Config.Out).StagedTableFile(r.ID, "t")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte("x"), 0o644)
 }

@@ -38,16 +38,6 @@ func TestDemoBackfillReports(t *testing.T) {
 			t.Fatalf("%s: %v", r.Month, r.Err)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(out, "_manifests")); os.IsNotExist(err) {
-		// The pipeline still publishes OUT/snapshot_month=M/<table>.parquet: lay the months out per
-		// table, as the per-table layout publishes them, and write the reports as the hook would.
-		perTable(t, out, months)
-		for _, m := range months {
-			if _, err := Write(context.Background(), Options{Out: out, Month: m}, ""); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	index, err := os.ReadFile(filepath.Join(out, "_reports", "index.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -69,33 +59,5 @@ func TestDemoBackfillReports(t *testing.T) {
 	}
 	if *screenshotTo != "" {
 		browse(t, last, *screenshotTo, false)
-	}
-}
-
-// perTable copies each month of the old layout into OUT/<table>/snapshot_month=M/part-0.parquet and
-// OUT/_manifests/snapshot_month=M.json.
-func perTable(t *testing.T, out string, months []pipeline.Month) {
-	t.Helper()
-	l := layout{root: out}
-	for _, m := range months {
-		dir := filepath.Join(out, "snapshot_month="+m.String())
-		copyFile(t, filepath.Join(dir, "_manifest.json"), l.manifestPath(m))
-		for _, table := range []string{tableAreaScores, "metric_scores", tableRecommendations, tableRejects} {
-			copyFile(t, filepath.Join(dir, table+".parquet"), l.tableFile(table, m))
-		}
-	}
-}
-
-func copyFile(t *testing.T, from, to string) {
-	t.Helper()
-	b, err := os.ReadFile(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(to, b, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }

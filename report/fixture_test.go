@@ -105,10 +105,10 @@ func writeFixture(t testing.TB) string {
 	t.Helper()
 	out := t.TempDir()
 	db := fixtureDB(t)
-	l := layout{root: out}
+	l := pipeline.NewLayout(out)
 	for ms, rows := range fixtureAreas {
 		m, _ := pipeline.ParseMonth(ms)
-		copyRows(t, db, l.tableFile(tableAreaScores, m), areaCols, rows)
+		copyRows(t, db, l.TableFile(tableAreaScores, m), areaCols, rows)
 		if ms == "2026-10" {
 			continue // never published: no manifest
 		}
@@ -117,8 +117,8 @@ func writeFixture(t testing.TB) string {
 		if ms == "2026-09" {
 			rej, rec = fixtureRejects, fixtureRecs
 		}
-		copyRows(t, db, l.tableFile(tableRejects, m), rejCols, rej)
-		copyRows(t, db, l.tableFile(tableRecommendations, m), recCols, rec)
+		copyRows(t, db, l.TableFile(tableRejects, m), rejCols, rej)
+		copyRows(t, db, l.TableFile(tableRecommendations, m), recCols, rec)
 		writeManifest(t, l, m)
 	}
 	ledger := pipeline.OpenLedger(out)
@@ -135,7 +135,7 @@ func writeFixture(t testing.TB) string {
 }
 
 // writeManifest writes month m's manifest; 2026-09's carries stage durations and row accounting.
-func writeManifest(t testing.TB, l layout, m pipeline.Month) {
+func writeManifest(t testing.TB, l pipeline.Layout, m pipeline.Month) {
 	t.Helper()
 	man := map[string]any{
 		"run_id": "run-" + m.String()[5:], "snapshot_month": m.String(), "as_of": pipeline.DefaultAsOf(m).Format("2006-01-02"),
@@ -150,10 +150,10 @@ func writeManifest(t testing.TB, l layout, m pipeline.Month) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(filepath.Dir(l.manifestPath(m)), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(l.ManifestPath(m)), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(l.manifestPath(m), b, 0o644); err != nil {
+	if err := os.WriteFile(l.ManifestPath(m), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }

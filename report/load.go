@@ -71,13 +71,13 @@ func (o Options) withDefaults() Options {
 // returns the page model. It reads only published months: months with a manifest.
 func Load(ctx context.Context, opts Options) (*Page, error) {
 	opts = opts.withDefaults()
-	l := layout{root: opts.Out}
-	months, err := l.publishedMonths()
+	l := pipeline.NewLayout(opts.Out)
+	months, err := l.PublishedMonths()
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", opts.Out, err)
 	}
 	if len(months) == 0 {
-		return nil, fmt.Errorf("report %s: %w: no month has a manifest in %s", opts.Out, ErrNotPublished, filepath.Dir(l.manifestPath(pipeline.Month{})))
+		return nil, fmt.Errorf("report %s: %w: no month has a manifest in %s", opts.Out, ErrNotPublished, filepath.Dir(l.ManifestPath(pipeline.Month{})))
 	}
 	month := opts.Month
 	if month.IsZero() {
@@ -89,7 +89,7 @@ func Load(ctx context.Context, opts Options) (*Page, error) {
 	}
 	trend := months[max(0, idx-opts.Months+1) : idx+1]
 
-	man, stages, err := readManifest(l.manifestPath(month))
+	man, stages, err := readManifest(l.ManifestPath(month))
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", month, err)
 	}
@@ -217,13 +217,13 @@ func freshness(out string, m pipeline.Manifest, month pipeline.Month) Freshness 
 // loader runs the report's queries on one DuckDB database.
 type loader struct {
 	db    *duck.DB
-	l     layout
+	l     pipeline.Layout
 	limit int
 }
 
 // path returns a published file as a quoted SQL literal, or an error naming it when it is missing.
 func (ld *loader) path(table string, m pipeline.Month) (string, error) {
-	p := ld.l.tableFile(table, m)
+	p := ld.l.TableFile(table, m)
 	if _, err := os.Stat(p); err != nil {
 		return "", fmt.Errorf("%s of %s: %w", table, m, err)
 	}
@@ -393,7 +393,7 @@ func (ld *loader) pathActions(ctx context.Context, p *Page, month pipeline.Month
 	empty := func() error { return ld.db.ExecFile(ctx, "report_no_path_actions") }
 	path, err := ld.path(tableRecommendations, month)
 	if errors.Is(err, fs.ErrNotExist) {
-		p.Notes = append(p.Notes, fmt.Sprintf("The month has no recommendations file (%s), so no path to qualify is shown.", ld.l.tableFile(tableRecommendations, month)))
+		p.Notes = append(p.Notes, fmt.Sprintf("The month has no recommendations file (%s), so no path to qualify is shown.", ld.l.TableFile(tableRecommendations, month)))
 		return empty()
 	}
 	if err != nil {
@@ -448,9 +448,9 @@ func (ld *loader) movers(ctx context.Context, p *Page, month pipeline.Month, pre
 		p.Notes = append(p.Notes, fmt.Sprintf("Gained and lost qualification are not shown: %v.", err))
 		return nil
 	}
-	if _, err := os.Stat(ld.l.tableFile(tableScoreChanges, month)); err == nil {
+	if _, err := os.Stat(ld.l.TableFile(tableScoreChanges, month)); err == nil {
 		p.Notes = append(p.Notes, fmt.Sprintf("Gained and lost are computed from area_scores of %s and %s; the score_changes table of the month (%s) has the per-metric deltas and drivers behind each change.",
-			prev, month, ld.l.tableFile(tableScoreChanges, month)))
+			prev, month, ld.l.TableFile(tableScoreChanges, month)))
 	}
 	args := []any{dsql.Named("limit", ld.limit)}
 	return ld.query(ctx, "report_movers", map[string]string{"current": cur, "previous": before}, args, func(r *dsql.Rows) error {
@@ -481,7 +481,7 @@ func (ld *loader) movers(ctx context.Context, p *Page, month pipeline.Month, pre
 func (ld *loader) rejects(ctx context.Context, p *Page, month pipeline.Month) error {
 	path, err := ld.path(tableRejects, month)
 	if errors.Is(err, fs.ErrNotExist) {
-		p.Notes = append(p.Notes, fmt.Sprintf("The month has no rejects file (%s).", ld.l.tableFile(tableRejects, month)))
+		p.Notes = append(p.Notes, fmt.Sprintf("The month has no rejects file (%s).", ld.l.TableFile(tableRejects, month)))
 		return nil
 	}
 	if err != nil {

@@ -31,13 +31,13 @@ func pageNumbers(t testing.TB, html string) map[string]string {
 func recompute(t testing.TB, out string, month string, trend []string, limit int) map[string]string {
 	t.Helper()
 	db := fixtureDB(t)
-	l := layout{root: out}
+	l := pipeline.NewLayout(out)
 	file := func(table, m string) string {
 		mm, err := pipeline.ParseMonth(m)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return sqlfiles.QuoteLiteral(l.tableFile(table, mm))
+		return sqlfiles.QuoteLiteral(l.TableFile(table, mm))
 	}
 	want := map[string]string{}
 	rows := func(q string, each func(vals []any)) {
@@ -159,7 +159,7 @@ func recompute(t testing.TB, out string, month string, trend []string, limit int
 	want["rejects-total"] = str(rejects)
 	// Rows read come from the manifest.
 	mm, _ := pipeline.ParseMonth(month)
-	man, _, err := readManifest(l.manifestPath(mm))
+	man, _, err := readManifest(l.ManifestPath(mm))
 	if err != nil {
 		t.Fatal(err)
 	}

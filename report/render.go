@@ -80,7 +80,7 @@ func RenderIndex(w io.Writer, generated time.Time, months []IndexEntry) error {
 func FileName(m pipeline.Month) string { return m.String() + ".html" }
 
 // Dir is the folder under out that holds the reports (outside every table tree).
-func Dir(out string) string { return layout{root: out}.reportsDir() }
+func Dir(out string) string { return pipeline.NewLayout(out).ReportsDir() }
 
 // Write loads the month's page and writes it to to; an empty to writes OUT/_reports/YYYY-MM.html
 // and rewrites OUT/_reports/index.html. It returns the file written.
@@ -111,8 +111,8 @@ func Write(ctx context.Context, opts Options, to string) (string, error) {
 
 // WriteIndex rewrites OUT/_reports/index.html from the published months' manifests.
 func WriteIndex(out string, now time.Time) error {
-	l := layout{root: out}
-	months, err := l.publishedMonths()
+	l := pipeline.NewLayout(out)
+	months, err := l.PublishedMonths()
 	if err != nil {
 		return fmt.Errorf("report index %s: %w", out, err)
 	}
@@ -120,11 +120,11 @@ func WriteIndex(out string, now time.Time) error {
 	for i := len(months) - 1; i >= 0; i-- {
 		m := months[i]
 		e := IndexEntry{Month: m.String()}
-		if man, _, err := readManifest(l.manifestPath(m)); err == nil {
+		if man, _, err := readManifest(l.ManifestPath(m)); err == nil {
 			e.AsOf, e.RunID = man.AsOf, man.RunID
 			e.Published = freshness(out, man, m).Published
 		}
-		if _, err := os.Stat(filepath.Join(l.reportsDir(), FileName(m))); err == nil {
+		if _, err := os.Stat(filepath.Join(l.ReportsDir(), FileName(m))); err == nil {
 			e.Report = FileName(m)
 		}
 		entries = append(entries, e)
@@ -133,7 +133,7 @@ func WriteIndex(out string, now time.Time) error {
 	if err := RenderIndex(&buf, now, entries); err != nil {
 		return fmt.Errorf("report index: %w", err)
 	}
-	if err := writeAtomic(filepath.Join(l.reportsDir(), "index.html"), buf.Bytes()); err != nil {
+	if err := writeAtomic(filepath.Join(l.ReportsDir(), "index.html"), buf.Bytes()); err != nil {
 		return fmt.Errorf("report index: %w", err)
 	}
 	return nil

@@ -177,7 +177,7 @@ func TestLimitCapsLists(t *testing.T) {
 func TestPathToQualifyAction(t *testing.T) {
 	out := writeFixture(t)
 	m, _ := pipeline.ParseMonth("2026-09")
-	copyRows(t, fixtureDB(t), layout{root: out}.tableFile(tableRecommendations, m),
+	copyRows(t, fixtureDB(t), pipeline.NewLayout(out).TableFile(tableRecommendations, m),
 		"partner_id, solution_area, track, kind, metric, priority, action",
 		`('P2','data_ai','smb','path_to_qualify','intermediate_certifications',2,'Certify one more person'),
 		('P2','data_ai','smb','path_to_qualify','net_customer_adds',1,'Add 2 customers'),
@@ -201,10 +201,10 @@ func TestPathToQualifyAction(t *testing.T) {
 func TestEmptyMonth(t *testing.T) {
 	out := t.TempDir()
 	db := fixtureDB(t)
-	l := layout{root: out}
+	l := pipeline.NewLayout(out)
 	m, _ := pipeline.ParseMonth("2026-09")
-	copyRows(t, db, l.tableFile(tableAreaScores, m), areaCols, `('2026-09','P1','data_ai','smb',1.0,true,true,'x')`)
-	if _, err := db.SQL().Exec("COPY (SELECT * FROM read_parquet('" + l.tableFile(tableAreaScores, m) + "') WHERE false) TO '" + l.tableFile(tableAreaScores, m) + "' (FORMAT parquet)"); err != nil {
+	copyRows(t, db, l.TableFile(tableAreaScores, m), areaCols, `('2026-09','P1','data_ai','smb',1.0,true,true,'x')`)
+	if _, err := db.SQL().Exec("COPY (SELECT * FROM read_parquet('" + l.TableFile(tableAreaScores, m) + "') WHERE false) TO '" + l.TableFile(tableAreaScores, m) + "' (FORMAT parquet)"); err != nil {
 		t.Fatal(err)
 	}
 	writeManifest(t, l, m)
