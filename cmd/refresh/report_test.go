@@ -63,3 +63,27 @@ func TestRunPublishesWhenReportFails(t *testing.T) {
 		t.Errorf("no warning about the report in the log:\n%s", stderr)
 	}
 }
+
+// TestRunWritesReport: a published run writes its month's page and the index; `refresh report`
+// rewrites it, and --to writes elsewhere.
+func TestRunWritesReport(t *testing.T) {
+	out := t.TempDir()
+	code, _, stderr := refreshInProcess("run", "--month", "2026-10", "--input", demoInput, "--out", out, "--skip-readiness")
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, name := range []string{"2026-10.html", "index.html"} {
+		if _, err := os.Stat(filepath.Join(out, "_reports", name)); err != nil {
+			t.Errorf("run did not write %s: %v", name, err)
+		}
+	}
+	to := filepath.Join(t.TempDir(), "page.html")
+	code, stdout, stderr := refreshInProcess("report", "--out", out, "--to", to)
+	if code != exitOK || strings.TrimSpace(stdout) != to {
+		t.Fatalf("report --to: exit %d, stdout %q, stderr %s", code, stdout, stderr)
+	}
+	b, err := os.ReadFile(to)
+	if err != nil || !strings.Contains(string(b), "Partner capability scores, 2026-10") {
+		t.Errorf("--to file: %v", err)
+	}
+}
