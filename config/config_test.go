@@ -81,22 +81,27 @@ func TestResolvePrecedence(t *testing.T) {
 
 // TestResolveEverySetting: every key is read from the file and from its environment variable.
 func TestResolveEverySetting(t *testing.T) {
+	rubric, err := filepath.Abs("../rubric/ms-pcs-2026-05.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
 	file := writeFile(t, `input: /in
 out: /out
-rubric: /r.yaml
+rubric: `+rubric+`
 memory_limit: 3GB
 threads: 2
 temp_dir: /spill
 max_reject_rate: 0
 max_drift: 0.25
+max_qualified_drift: 0
 accept_drift: true
 skip_readiness: true
 wait: true
 log_format: json
 log_level: debug
 `)
-	want := Settings{Input: "/in", Out: "/out", Rubric: "/r.yaml", MemoryLimit: "3GB", Threads: 2, TempDir: "/spill",
-		MaxRejectRate: 0, MaxDrift: 0.25, AcceptDrift: true, SkipReadiness: true, Wait: true, LogFormat: "json", LogLevel: "debug"}
+	want := Settings{Input: "/in", Out: "/out", Rubric: rubric, MemoryLimit: "3GB", Threads: 2, TempDir: "/spill",
+		MaxRejectRate: 0, MaxDrift: 0.25, MaxQualifiedDrift: 0, AcceptDrift: true, SkipReadiness: true, Wait: true, LogFormat: "json", LogLevel: "debug"}
 	check := func(t *testing.T, s Settings, kind string) {
 		t.Helper()
 		got := s
@@ -127,11 +132,12 @@ log_level: debug
 	check(t, s, "env")
 }
 
-// TestResolveInvalid: every invalid value is reported with its source, and all of them at once.
+// TestResolveInvalid: every invalid value is reported with its source, and all of them at once: type
+// errors found while reading, range errors found by pipeline.Config.Validate.
 func TestResolveInvalid(t *testing.T) {
-	file := writeFile(t, "threads: many\nlog_level: verbose\n")
+	file := writeFile(t, "threads: many\nlog_level: verbose\nmax_reject_rate: 2\n")
 	_, err := Resolve(map[string]string{"config": file, "max_drift": "lots"}, map[string]string{"max_drift": "--max-drift"},
-		env(map[string]string{"REFRESH_LOG_FORMAT": "xml", "REFRESH_WAIT": "maybe"}))
+		env(map[string]string{"REFRESH_LOG_FORMAT": "xml", "REFRESH_WAIT": "maybe", "REFRESH_MEMORY_LIMIT": "0", "REFRESH_RUBRIC": "/dev/zero"}))
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("err = %v, want ErrInvalid", err)
 	}
@@ -141,6 +147,10 @@ func TestResolveInvalid(t *testing.T) {
 		`env REFRESH_WAIT: wait "maybe": want true or false`,
 		`env REFRESH_LOG_FORMAT: log_format "xml": want one of console, json`,
 		`file ` + file + `:2: log_level "verbose": want one of debug, info, warn, error`,
+		// Ranges are pipeline.Config.Validate's, with the source in front.
+		`file ` + file + `:3: max-reject-rate 2: want a share between 0 and 1`,
+		`env REFRESH_MEMORY_LIMIT: memory-limit: memory limit "0": missing unit`,
+		`env REFRESH_RUBRIC: `,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
