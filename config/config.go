@@ -199,15 +199,17 @@ func Resolve(flags, flagNames map[string]string, lookupEnv func(string) (string,
 		s.File, s.FileFrom = p, Source{Kind: "env", Name: ConfigEnv}
 	}
 	var file *fileSettings
+	var problems []error
 	if s.File != "" {
+		// A file that does not read is reported, and the other sources still resolve (the log
+		// format of the error record among them).
 		f, err := readFile(s.File)
 		if err != nil {
-			return s, fmt.Errorf("%w: %s: %w", ErrInvalid, s.FileFrom, err)
+			problems = append(problems, fmt.Errorf("%s: %w", s.FileFrom, err))
 		}
 		file = f
 	}
 
-	var problems []error
 	for _, spec := range Specs {
 		val, src := spec.Default, Source{Kind: "default"}
 		if v, ok := flags[spec.Key]; ok {
