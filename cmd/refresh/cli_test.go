@@ -376,15 +376,18 @@ func TestContainerSignals(t *testing.T) {
 	if r.code != 0 {
 		t.Fatalf("first run: exit %d; stderr:\n%s", r.code, r.stderr)
 	}
-	monthDir := filepath.Join(out, "snapshot_month=2026-10")
-	m, err := pipeline.ReadManifest(monthDir)
+	month, err := pipeline.ParseMonth("2026-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := pipeline.NewLayout(out).ReadManifest(month)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := stampVersion + " vcs.revision=" + stampRevision + " vcs.modified=false"; m.CodeVersion != want {
 		t.Errorf("manifest code_version %q, want %q", m.CodeVersion, want)
 	}
-	before := hashDir(t, monthDir)
+	before := hashMonth(t, out, "2026-10")
 
 	t.Run("RunGetsSIGTERM", func(t *testing.T) {
 		p := startStamped(t, bin, vars, `"stage":"ingest"`, "run", "--month", "2026-10")
@@ -412,7 +415,7 @@ func TestContainerSignals(t *testing.T) {
 		if files := regularFiles(t, spill); len(files) > 0 {
 			t.Errorf("spill files left in the temp dir: %v", files)
 		}
-		if after := hashDir(t, monthDir); fmt.Sprint(after) != fmt.Sprint(before) {
+		if after := hashMonth(t, out, "2026-10"); fmt.Sprint(after) != fmt.Sprint(before) {
 			t.Errorf("the canceled run changed the published month")
 		}
 	})
