@@ -10,7 +10,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" database/sql driver
@@ -114,17 +113,6 @@ func (d *DB) Count(ctx context.Context, query string, args ...any) (int64, error
 		return 0, err
 	}
 	return n, nil
-}
-
-// DefaultMemoryLimit is 60% of the machine's memory (DuckDB's own default of 80% leaves too little
-// for the Go process and the page cache on a small machine); "" when it cannot be read.
-func DefaultMemoryLimit() string {
-	var info syscall.Sysinfo_t
-	if err := syscall.Sysinfo(&info); err != nil {
-		return ""
-	}
-	total := uint64(info.Totalram) * uint64(info.Unit)
-	return fmt.Sprintf("%dMB", total*6/10/(1<<20))
 }
 
 // summary is the first line of a statement that is not a comment, for error messages.

@@ -129,11 +129,14 @@ func ReadManifestFile(path string) (Manifest, error) {
 	return m, nil
 }
 
-// CodeVersion identifies the running binary from its build info: the module version, then
-// vcs.revision=… and vcs.modified=… when the build recorded them, e.g.
-// "v1.2.0 vcs.revision=4f2a… vcs.modified=false". Without a version it starts with "devel"; without
-// build info it is "devel".
+// CodeVersion identifies the running binary: the version stamped by scripts/build.sh when there is
+// one, else from its build info: the module version, then vcs.revision=… and vcs.modified=… when the
+// build recorded them, e.g. "v1.2.0 vcs.revision=4f2a… vcs.modified=false". Without a version it
+// starts with "devel"; without build info it is "devel".
 func CodeVersion() string {
+	if v := stampedVersion(buildVersion, buildRevision, buildModified); v != "" {
+		return v
+	}
 	info, ok := debug.ReadBuildInfo()
 	return codeVersion(info, ok)
 }

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
+	"os"
+	"runtime"
+
+	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/pipeline"
 )
@@ -30,12 +32,7 @@ type command interface {
 	Run(ctx context.Context, args []string) error
 }
 
-// env carries what every subcommand shares: output streams.
-type env struct {
-	stdout, stderr io.Writer
-}
-
-// commands lists the subcommands by name. Each lives in its own file.
+// commands lists the subcommands by name. Each lives in its own file; their help is in help.go.
 func commands(e env) map[string]command {
 	return map[string]command{
 		"run":      &runCommand{env: e},
@@ -46,38 +43,89 @@ func commands(e env) map[string]command {
 		"status":   &statusCommand{env: e},
 		"generate": &generateCommand{env: e},
 		"report":   &reportCommand{env: e},
+		"config":   &configCommand{env: e},
 	}
 }
 
-// usageError is a command-line mistake: wrong flag, missing value. It exits with status 2.
-type usageError struct{ msg string }
+// usageError is a command-line mistake: wrong flag, missing value, invalid setting. It exits with
+// status 2.
+type usageError struct {
+	msg string
+	err error // what it wraps, if anything
+}
 
 func (u usageError) Error() string { return u.msg }
+func (u usageError) Unwrap() error { return u.err }
 
-func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+func usagef(format string, args ...any) error { return usageError{msg: fmt.Sprintf(format, args...)} }
 
-// Run dispatches to a subcommand and returns the process exit status.
+// Run parses the top-level flags, dispatches to a subcommand and returns the process exit status.
+// Help goes to stdout (status 0); a failure ends with one structured record at level error that
+// carries the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := env{stdout: stdout, stderr: stderr}
+	e := env{stdout: stdout, stderr: stderr, lookupEnv: os.LookupEnv,
+		st: &settingsState{flags: map[string]string{}, flagNames: map[string]string{}}}
 	cmds := commands(e)
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
-		printUsage(stderr, cmds)
-		if len(args) == 0 {
-			return exitUsage
+
+	top := flag.NewFlagSet("refresh", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	version := top.Bool("version", false, "print the version and VCS revision and exit")
+	e.globalFlags(top)
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printMainHelp(stdout, top)
+			return exitOK
 		}
+		return e.fail("", usagef("%v", err))
+	}
+	if *version {
+		fmt.Fprintf(stdout, "refresh %s (%s %s/%s)\n", pipeline.CodeVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
 	}
-	cmd, ok := cmds[args[0]]
-	if !ok {
-		fmt.Fprintf(stderr, "refresh: unknown command %q\n", args[0])
-		printUsage(stderr, cmds)
+	rest := top.Args()
+	if len(rest) == 0 {
+		printMainHelp(stderr, top)
 		return exitUsage
 	}
-	err := cmd.Run(ctx, args[1:])
-	code := exitCode(err)
-	if err != nil && !errors.Is(err, flag.ErrHelp) {
-		fmt.Fprintf(stderr, "refresh %s: %v\n", args[0], err)
+	name, rest := rest[0], rest[1:]
+	if name == "help" {
+		if len(rest) == 0 {
+			printMainHelp(stdout, top)
+			return exitOK
+		}
+		name, rest = rest[0], []string{"--help"}
 	}
+	cmd, ok := cmds[name]
+	if !ok {
+		return e.fail("", usagef("unknown command %q (commands: %s; see refresh --help)", name, commandList()))
+	}
+	err := cmd.Run(ctx, rest)
+	if err == nil || errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	return e.fail(name, err)
+}
+
+// fail logs the error that ends the process as one record at level error, in the configured log
+// format: the message is "refresh <command>: <error>" (readable as is on a console), the fields
+// the command, the exit status and, for usage errors, where help is. It returns the exit status.
+func (e env) fail(name string, err error) int {
+	code := exitCode(err)
+	log := e.finalLogger()
+	prefix, fields := "refresh: ", []zap.Field{}
+	if name != "" {
+		prefix, fields = "refresh "+name+": ", append(fields, zap.String("command", name))
+	}
+	fields = append(fields, zap.Int("exit_code", code))
+	if code == exitUsage {
+		help := "refresh --help"
+		if name != "" {
+			help = "refresh " + name + " --help"
+		}
+		fields = append(fields, zap.String("help", help))
+	}
+	log.Error(prefix+err.Error(), fields...)
+	_ = log.Sync()
 	return code
 }
 
@@ -102,13 +150,4 @@ func exitCode(err error) int {
 	default:
 		return exitFailure
 	}
-}
-
-func printUsage(w io.Writer, cmds map[string]command) {
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	fmt.Fprintf(w, "usage: refresh <command> [flags]\n\ncommands: %s\n\nRun 'refresh <command> -h' for the flags of a command.\n", strings.Join(names, ", "))
 }

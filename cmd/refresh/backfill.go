@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 
 	"github.com/capscore/capscore/pipeline"
@@ -15,17 +14,15 @@ type backfillCommand struct{ env }
 
 // Run parses the flags and runs the range.
 func (c *backfillCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("backfill", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	var rf runFlags
-	rf.register(fs)
-	from := fs.String("from", "", "first snapshot month, YYYY-MM")
-	to := fs.String("to", "", "last snapshot month, YYYY-MM")
-	restate := fs.String("restate-from", "", "rebuild every published snapshot whose windows read month M (M..M+23)")
+	fs := c.newFlagSet("backfill")
+	rf := c.runFlags(fs)
+	from := fs.String("from", "", "first snapshot month, `YYYY-MM`")
+	to := fs.String("to", "", "last snapshot month, `YYYY-MM`")
+	restate := fs.String("restate-from", "", "rebuild every published snapshot whose windows read month `M` (M..M+23)")
 	dryRun := fs.Bool("dry-run", false, "print the plan and change nothing")
 	keepGoing := fs.Bool("keep-going", false, "skip a failed month instead of stopping")
 	force := fs.Bool("force", false, "rebuild months that are already published")
-	if err := fs.Parse(args); err != nil {
+	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := rf.config()
@@ -72,7 +69,7 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 	if *dryRun {
 		return nil
 	}
-	log := newLogger(c.stderr)
+	log := c.logger()
 	defer log.Sync()
 	var todo []pipeline.Month
 	for _, m := range months {

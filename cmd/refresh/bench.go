@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"os"
 	"runtime"
 	"syscall"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/config"
 	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/stages"
@@ -23,12 +22,10 @@ type benchCommand struct{ env }
 
 // Run parses the flags and runs the benchmark.
 func (c *benchCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	var rf runFlags
-	rf.register(fs)
-	month := fs.String("month", "2026-10", "snapshot month S")
-	if err := fs.Parse(args); err != nil {
+	fs := c.newFlagSet("bench")
+	rf := c.runFlags(fs)
+	month := fs.String("month", "2026-10", "snapshot month S, `YYYY-MM`")
+	if err := c.parse(fs, args); err != nil {
 		return err
 	}
 	cfg, err := rf.config()
@@ -42,9 +39,9 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log := zap.NewNop()
-	if os.Getenv("REFRESH_LOG_LEVEL") != "" {
-		log = newLogger(c.stderr)
+	log := zap.NewNop() // quiet unless a log level is asked for: the timings are the output
+	if c.settings().From[config.LogLevel].Kind != "default" {
+		log = c.logger()
 	}
 
 	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads, TempDir: cfg.TempDir}, log)

@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
-
-	"go.uber.org/zap"
-	"go.uber.org/zap/zapcore"
 
 	"github.com/capscore/capscore/fixtures/synth"
 )
@@ -20,32 +16,20 @@ type generateCommand struct{ env }
 
 // Run parses the flags, generates the data set and prints its summary.
 func (c *generateCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("generate", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(c.stderr, "usage: refresh generate --scale NAME | --partners N --out DIR [flags]\n\n"+
-			"Writes synthetic input (one folder of Parquet files per table) for `refresh run --input DIR`.\n"+
-			"Scales: %s.\n\nflags:\n", scaleList())
-		fs.PrintDefaults()
-	}
-	scale := fs.String("scale", "", "named size: "+scaleList())
+	fs := c.newFlagSet("generate")
+	scale := fs.String("scale", "", "named size `NAME`: "+scaleList())
 	partners := fs.Int("partners", 0, "number of partners (instead of --scale)")
 	tpp := fs.Float64("tenants-per-partner", 0, "mean customer tenants per partner (0 = the scale's, 10)")
 	months := fs.Int("months", synth.DefaultMonths, "months of usage history")
 	endMonth := fs.String("end-month", synth.DefaultEndMonth, "last month with usage, YYYY-MM")
 	seed := fs.Uint64("seed", 1, "seed; the same seed and flags give byte-identical files")
-	out := fs.String("out", "", "output folder (one sub-folder per table)")
+	out := fs.String("out", "", "output folder `DIR` (one sub-folder per table)")
 	threads := fs.Int("threads", 0, "chunks written at once, each on a single-threaded DuckDB connection (0 = number of CPUs)")
 	memLimit := fs.String("memory-limit", "3GB", "DuckDB memory limit")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
+	if err := c.parse(fs, args); err != nil {
+		return err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usagef("unexpected argument %q", fs.Arg(0))
 	case *scale == "" && *partners == 0:
 		return usagef("give --scale (%s) or --partners N", scaleList())
 	case *scale != "" && *partners != 0:
@@ -72,15 +56,6 @@ func (c *generateCommand) Run(ctx context.Context, args []string) error {
 	}
 	c.printSummary(sum, opt.Out)
 	return nil
-}
-
-// logger writes human-readable logs to stderr.
-func (c *generateCommand) logger() *zap.Logger {
-	enc := zap.NewProductionEncoderConfig()
-	enc.EncodeTime = zapcore.ISO8601TimeEncoder
-	enc.EncodeDuration = zapcore.StringDurationEncoder
-	core := zapcore.NewCore(zapcore.NewConsoleEncoder(enc), zapcore.AddSync(c.stderr), zap.InfoLevel)
-	return zap.New(core)
 }
 
 func (c *generateCommand) printSummary(s synth.Summary, out string) {

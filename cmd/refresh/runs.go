@@ -3,13 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"sort"
 	"text/tabwriter"
 	"time"
 
+	"github.com/capscore/capscore/config"
 	"github.com/capscore/capscore/pipeline"
 )
 
@@ -18,25 +17,15 @@ type runsCommand struct{ env }
 
 // Run parses the flags and prints one line per run (its latest ledger record), oldest first.
 func (c *runsCommand) Run(ctx context.Context, args []string) error {
-	flags := flag.NewFlagSet("runs", flag.ContinueOnError)
-	flags.SetOutput(c.stderr)
-	out := flags.String("out", "", "output `DIR` holding the snapshot folders and _runs/ledger.jsonl (required)")
+	flags := c.newFlagSet("runs")
+	c.settingFlags(flags, config.Out)
 	month := flags.String("month", "", "only runs of snapshot month `YYYY-MM`")
 	asJSON := flags.Bool("json", false, "print the records as a JSON array")
-	flags.Usage = func() {
-		fmt.Fprintf(c.stderr, "usage: refresh runs --out DIR [--month YYYY-MM] [--json]\n\nLists the runs in the ledger, oldest first, each with its latest status.\n\n")
-		flags.PrintDefaults()
+	if err := c.parse(flags, args); err != nil {
+		return err
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
-	}
-	if flags.NArg() > 0 {
-		return usagef("unexpected argument %q", flags.Arg(0))
-	}
-	if *out == "" {
+	out := c.settings().Out
+	if out == "" {
 		return usagef("--out is required")
 	}
 	if *month != "" {
@@ -45,7 +34,7 @@ func (c *runsCommand) Run(ctx context.Context, args []string) error {
 		}
 	}
 
-	recs, err := pipeline.OpenLedger(*out).Records()
+	recs, err := pipeline.OpenLedger(out).Records()
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"time"
 
@@ -20,12 +19,8 @@ var scheduleJobs func(c *scheduleCommand) (schedules.Jobs, schedules.History, er
 // or print them with --print.
 type scheduleCommand struct {
 	env
-	// config is a schedule file ("" = the built-in default).
-	config string
 	// print lists the jobs and their next fire times instead of running.
 	print bool
-	// out, input and rubric are handed to the runner, as in `refresh run`.
-	out, input, rubric string
 	// log is the daemon's logger, set before scheduleJobs is called so the runner can share it.
 	log *zap.Logger
 }
@@ -33,34 +28,16 @@ type scheduleCommand struct {
 // printFires is how many upcoming fire times --print shows per job.
 const printFires = 3
 
-// Run parses the flags, loads and validates the schedule, then prints it or runs the daemon until
-// ctx is cancelled.
+// Run parses the flags, resolves the settings with the schedule (the config file's jobs or the
+// built-in ones), then prints the schedule or runs the daemon until ctx is cancelled.
 func (c *scheduleCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("schedule", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	fs.StringVar(&c.config, "config", "", "schedule `FILE` (YAML; default: the built-in schedule)")
+	fs := c.newFlagSet("schedule")
+	c.runFlags(fs)
 	fs.BoolVar(&c.print, "print", false, "print each job with its next 3 fire times (UTC) and exit")
-	fs.StringVar(&c.out, "out", envOr("REFRESH_OUT", ""), "output root `DIR` holding snapshot_month=YYYY-MM folders")
-	fs.StringVar(&c.input, "input", envOr("REFRESH_INPUT", ""), "input `DIR` with one folder per table")
-	fs.StringVar(&c.rubric, "rubric", "", "rubric `FILE` to use instead of the built-in one")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: refresh schedule [--config FILE] [--print] [--input DIR --out DIR] [--rubric FILE]")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-
-	cfg, err := schedules.Load(c.config)
-	if err != nil {
+	if err := c.parse(fs, args); err != nil {
 		return err
 	}
+	cfg := c.settings().Schedule
 	if c.print {
 		return c.printSchedule(cfg, time.Now())
 	}
@@ -68,7 +45,7 @@ func (c *scheduleCommand) Run(ctx context.Context, args []string) error {
 	if scheduleJobs == nil {
 		return errors.New("schedule: job runner not wired")
 	}
-	c.log = newLogger(c.stderr)
+	c.log = c.logger()
 	defer func() { _ = c.log.Sync() }()
 	jobs, hist, err := scheduleJobs(c)
 	if err != nil {

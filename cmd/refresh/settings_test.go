@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,10 +55,11 @@ func TestSettingsRejectedBeforeLock(t *testing.T) {
 
 // TestZeroLimitsStayZero: a 0 given on the command line reaches the run as 0, not as the default.
 func TestZeroLimitsStayZero(t *testing.T) {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	var rf runFlags
-	rf.register(fs)
-	if err := fs.Parse([]string{"--input", "i", "--out", "o", "--max-reject-rate", "0", "--max-drift", "0", "--max-qualified-drift", "0"}); err != nil {
+	e := env{stdout: io.Discard, stderr: io.Discard, lookupEnv: func(string) (string, bool) { return "", false },
+		st: &settingsState{flags: map[string]string{}, flagNames: map[string]string{}}}
+	fs := e.newFlagSet("run")
+	rf := e.runFlags(fs)
+	if err := e.parse(fs, []string{"--input", "i", "--out", "o", "--max-reject-rate", "0", "--max-drift", "0", "--max-qualified-drift", "0"}); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := rf.config()

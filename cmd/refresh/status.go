@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/capscore/capscore/config"
 	"github.com/capscore/capscore/pipeline"
 )
 
@@ -36,37 +35,27 @@ type monthStatus struct {
 // (OUT/_manifests/snapshot_month=YYYY-MM.json), the table trees, any interrupted publication and the
 // ledger. It never changes OUT.
 func (c *statusCommand) Run(ctx context.Context, args []string) error {
-	flags := flag.NewFlagSet("status", flag.ContinueOnError)
-	flags.SetOutput(c.stderr)
-	out := flags.String("out", "", "output `DIR` (required)")
+	flags := c.newFlagSet("status")
+	c.settingFlags(flags, config.Out)
 	asJSON := flags.Bool("json", false, "print the months as a JSON array")
-	flags.Usage = func() {
-		fmt.Fprintf(c.stderr, "usage: refresh status --out DIR [--json]\n\nShows each published month: the run that made it, as-of date, rubric, when it was published and\nhow many area_scores rows it has.\n\n")
-		flags.PrintDefaults()
+	if err := c.parse(flags, args); err != nil {
+		return err
 	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
-	}
-	if flags.NArg() > 0 {
-		return usagef("unexpected argument %q", flags.Arg(0))
-	}
-	if *out == "" {
+	out := c.settings().Out
+	if out == "" {
 		return usagef("--out is required")
 	}
-	if st, err := os.Stat(*out); err != nil {
-		return fmt.Errorf("status %s: %w", *out, err)
+	if st, err := os.Stat(out); err != nil {
+		return fmt.Errorf("status %s: %w", out, err)
 	} else if !st.IsDir() {
-		return usagef("--out %s is not a directory", *out)
+		return usagef("--out %s is not a directory", out)
 	}
 
-	recs, err := pipeline.OpenLedger(*out).Records()
+	recs, err := pipeline.OpenLedger(out).Records()
 	if err != nil {
 		fmt.Fprintf(c.stderr, "refresh status: warning: %v; showing manifests only\n", err)
 	}
-	months, err := snapshotStatus(*out, pipeline.PublishedByMonth(recs))
+	months, err := snapshotStatus(out, pipeline.PublishedByMonth(recs))
 	if err != nil {
 		return err
 	}
@@ -80,7 +69,7 @@ func (c *statusCommand) Run(ctx context.Context, args []string) error {
 		return enc.Encode(months)
 	}
 	if len(months) == 0 {
-		fmt.Fprintf(c.stdout, "no published months in %s\n", *out)
+		fmt.Fprintf(c.stdout, "no published months in %s\n", out)
 		return nil
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)

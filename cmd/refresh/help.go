@@ -1,0 +1,173 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/capscore/capscore/config"
+)
+
+// commandHelp is a subcommand's help: one synopsis line, what it does, and an example.
+type commandHelp struct {
+	short, synopsis, summary, example string
+}
+
+// helps holds every subcommand's help, in the one style `refresh <command> --help` prints.
+var helps = map[string]commandHelp{
+	"run": {
+		short:    "Build and publish one snapshot month",
+		synopsis: "refresh run --month YYYY-MM --input DIR --out DIR [flags]",
+		summary:  "Build and publish one snapshot month: ingest, metrics, scores and checks, then an atomic publish under OUT.",
+		example:  "refresh run --month 2026-10 --input fixtures/demo --out out",
+	},
+	"backfill": {
+		short:    "Build and publish a range of months in order",
+		synopsis: "refresh backfill (--from YYYY-MM --to YYYY-MM | --restate-from YYYY-MM) --input DIR --out DIR [flags]",
+		summary:  "Build every month of a range in order, each published atomically; published months are skipped unless --force.",
+		example:  "refresh backfill --from 2026-09 --to 2026-10 --input fixtures/demo --out out --dry-run",
+	},
+	"bench": {
+		short:    "Time a bare input scan against a full run",
+		synopsis: "refresh bench --input DIR --out DIR [--month YYYY-MM] [flags]",
+		summary:  "Time a bare scan of the input and a full run of the month in one process: wall time, peak RSS, rows per second.",
+		example:  "refresh bench --input /tmp/small --out /tmp/bench-out --month 2026-10",
+	},
+	"schedule": {
+		short:    "Run the refresh daemon on its schedule",
+		synopsis: "refresh schedule [--print] [--config FILE] [flags]",
+		summary: "Run the refresh daemon until SIGTERM: the monthly and daily skilling refreshes on the config file's schedule\n" +
+			"(jobs:), or the built-in one. --print lists each job's next fire times instead.",
+		example: "refresh schedule --config refresh.yaml --print",
+	},
+	"runs": {
+		short:    "List the runs in the ledger",
+		synopsis: "refresh runs --out DIR [--month YYYY-MM] [--json]",
+		summary:  "List the runs in the ledger, oldest first, each with its latest status.",
+		example:  "refresh runs --out out --month 2026-10",
+	},
+	"status": {
+		short:    "Show the published months",
+		synopsis: "refresh status --out DIR [--json]",
+		summary: "Show each published month: the run that made it, as-of date, rubric, when it was published and how many\n" +
+			"area_scores rows it has.",
+		example: "refresh status --out out",
+	},
+	"generate": {
+		short:    "Write a synthetic input data set",
+		synopsis: "refresh generate (--scale NAME | --partners N) --out DIR [flags]",
+		summary:  "Write a synthetic input data set (one folder of Parquet files per table) for refresh run --input DIR.",
+		example:  "refresh generate --scale small --out /tmp/small",
+	},
+	"config": {
+		short:    "Print the effective settings and their sources",
+		synopsis: "refresh config [--config FILE] [flags]",
+		summary: "Print the effective settings and where each came from (flag, environment, config file or default), and\n" +
+			"the schedule. Precedence: flag > environment > config file > default.",
+		example: "REFRESH_THREADS=2 refresh config --config refresh.yaml --out /srv/capscore",
+	},
+}
+
+// commandList is the subcommands' names, sorted.
+func commandList() string {
+	names := make([]string, 0, len(helps))
+	for n := range helps {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// newFlagSet is a subcommand's flag set with the global flags. It prints nothing itself: parse
+// prints help and turns flag errors into usage errors.
+func (e env) newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	e.globalFlags(fs)
+	return fs
+}
+
+// parse parses a subcommand's flags and resolves the settings. --help prints the command's help on
+// stdout and returns flag.ErrHelp (exit 0); a bad flag, an extra argument or an invalid setting from
+// any source is a usage error (exit 2).
+func (e env) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printCommandHelp(e.stdout, fs)
+			return flag.ErrHelp
+		}
+		return usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected argument %q", fs.Arg(0))
+	}
+	return e.resolve()
+}
+
+// printCommandHelp writes a subcommand's help: usage, what it does, an example, its flags.
+func printCommandHelp(w io.Writer, fs *flag.FlagSet) {
+	h := helps[fs.Name()]
+	fmt.Fprintf(w, "Usage: %s\n\n%s\n\nExample:\n  %s\n\nFlags:\n", h.synopsis, h.summary, h.example)
+	printFlags(w, fs)
+	fmt.Fprint(w, exitStatusHelp)
+}
+
+// exitStatusHelp documents the exit statuses of exitCode.
+const exitStatusHelp = "\nSettings: flag > environment (REFRESH_*) > config file > default; refresh config shows them.\n" +
+	"Exit status: 0 done, 1 failure, 2 usage error, 3 blocking check failed, 4 OUT locked by another run,\n" +
+	"             5 canceled, 6 source data not ready, 7 bad input.\n"
+
+// printMainHelp writes refresh's own help.
+func printMainHelp(w io.Writer, top *flag.FlagSet) {
+	fmt.Fprint(w, "refresh: the capscore monthly batch refresh. It ingests raw partner records, scores every partner in\n"+
+		"every solution area with a versioned rubric and publishes the month as Parquet.\n\n"+
+		"Usage: refresh [global flags] <command> [flags]\n"+
+		"       refresh <command> --help\n"+
+		"       refresh --version\n\n"+
+		"Example:\n  refresh run --month 2026-10 --input fixtures/demo --out out\n\nCommands:\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	names := strings.Split(commandList(), ", ")
+	for _, n := range names {
+		fmt.Fprintf(tw, "  %s\t%s\n", n, helps[n].short)
+	}
+	tw.Flush()
+	fmt.Fprint(w, "\nGlobal flags (before or after the command):\n")
+	printFlags(w, top)
+	fmt.Fprint(w, exitStatusHelp)
+}
+
+// printFlags lists a flag set's flags with their value names and defaults, in the double-dash style
+// the flags are written in.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fs.VisitAll(func(f *flag.Flag) {
+		meta, usage := flag.UnquoteUsage(f)
+		def := f.DefValue
+		if sf, ok := f.Value.(*settingFlag); ok {
+			meta, def = sf.meta, ""
+			if spec, ok := config.Lookup(sf.key); ok {
+				def = spec.Default
+			}
+			if sf.isBool {
+				meta = ""
+			}
+		}
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && bf.IsBoolFlag() {
+			meta = ""
+		}
+		name := "--" + f.Name
+		if meta != "" {
+			name += " " + meta
+		}
+		if def != "" && def != "0" && def != "false" {
+			usage += fmt.Sprintf(" (default %s)", def)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", name, usage)
+	})
+	tw.Flush()
+}
