@@ -57,6 +57,13 @@ var helps = map[string]commandHelp{
 			"area_scores rows it has.",
 		example: "refresh status --out out",
 	},
+	"report": {
+		short:    "Write the HTML report of a published month",
+		synopsis: "refresh report --out DIR [--month YYYY-MM] [--months 12] [--limit 25] [--to FILE]",
+		summary: "Write a self-contained HTML page of a published month: qualified partner-areas over the last months,\n" +
+			"the points distribution, partners close to qualifying, gained and lost qualification, rejects and run facts.",
+		example: "refresh report --out out --month 2026-10",
+	},
 	"generate": {
 		short:    "Write a synthetic input data set",
 		synopsis: "refresh generate (--scale NAME | --partners N) --out DIR [flags]",

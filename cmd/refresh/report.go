@@ -2,12 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/config"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/report"
 	"github.com/capscore/capscore/stages"
@@ -18,28 +17,17 @@ type reportCommand struct{ env }
 
 // Run parses the flags and writes the report.
 func (c *reportCommand) Run(ctx context.Context, args []string) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(c.stderr)
-	out := fs.String("out", envOr("REFRESH_OUT", ""), "output root `DIR` the months were published to (env REFRESH_OUT)")
+	fs := c.newFlagSet("report")
+	c.settingFlags(fs, config.Out)
 	month := fs.String("month", "", "published month to show, `YYYY-MM` (default: the latest)")
 	months := fs.Int("months", report.DefaultMonths, "published months the trend charts cover, this one included")
 	limit := fs.Int("limit", report.DefaultLimit, "rows shown per list; the page counts the rest")
 	to := fs.String("to", "", "write the page to `FILE` instead of OUT/_reports/YYYY-MM.html (the index is then left alone)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: refresh report --out DIR [--month YYYY-MM] [--months 12] [--limit 25] [--to FILE]")
-		fmt.Fprintln(fs.Output(), "\nWrites a self-contained HTML page of a published month: qualified partner-areas over the last months,\nthe points distribution, partners close to qualifying, gained and lost qualification, rejects and run facts.")
-		fs.PrintDefaults()
+	if err := c.parse(fs, args); err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected argument %q", fs.Arg(0))
-	}
-	if *out == "" {
+	out := c.settings().Out
+	if out == "" {
 		return usagef("--out is required")
 	}
 	if *months < 1 {
@@ -48,7 +36,7 @@ func (c *reportCommand) Run(ctx context.Context, args []string) error {
 	if *limit < 1 {
 		return usagef("--limit %d: want at least 1", *limit)
 	}
-	opts := report.Options{Out: *out, Months: *months, Limit: *limit}
+	opts := report.Options{Out: out, Months: *months, Limit: *limit}
 	if *month != "" {
 		m, err := pipeline.ParseMonth(*month)
 		if err != nil {
