@@ -7,7 +7,10 @@ import (
 )
 
 // gzipped compresses b.
-func gzipped(t *testing.T, b []byte) []byte {
+func gzipped(t *testing.T, b []byte) []byte { return gzippedTB(t, b) }
+
+// gzippedTB compresses b.
+func gzippedTB(t testing.TB, b []byte) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
