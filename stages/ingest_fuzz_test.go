@@ -84,7 +84,7 @@ func FuzzIngest(f *testing.F) {
 	}
 	m, _ := pipeline.ParseMonth(snapshotMonth)
 	newRun := func() *pipeline.Run {
-		return &pipeline.Run{ID: "fuzz", Config: pipeline.Config{Month: m, Input: in, Out: out, MaxRejectRate: pipeline.DefaultMaxRejectRate},
+		return &pipeline.Run{ID: "fuzz", Config: pipeline.Config{Month: m, Input: in, Out: out, MaxRejectRate: pipeline.Share(pipeline.DefaultMaxRejectRate)},
 			Window: pipeline.HistoryWindow(m), DB: db, Rubric: rb, Log: zap.NewNop()}
 	}
 	if err := (stages.LoadRubric{}).Run(ctx, newRun()); err != nil {
