@@ -186,6 +186,10 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		return nil, failAll(0, err)
 	}
 	defer db.Close()
+	// From here on DuckDB reads and writes only the input folder, OUT and the spill folder.
+	if err := db.Lockdown(ctx, base.Input, base.Out, tempDir); err != nil {
+		return nil, failAll(0, err)
+	}
 
 	shared := &Run{ID: rangeID, Config: cfgs[len(cfgs)-1], Window: window, DB: db, Rubric: rb, Log: log}
 	for _, st := range rn.stages {

@@ -33,10 +33,8 @@ func (Export) Name() string { return "export" }
 // Run implements pipeline.Stage.
 func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
-	// COPY keeps ORDER BY only while insertion order is preserved.
-	if err := r.DB.Exec(ctx, "export settings", "SET preserve_insertion_order = true"); err != nil {
-		return err
-	}
+	// Each query ends in ORDER BY, which COPY keeps whatever preserve_insertion_order says (an
+	// ordered plan is written in order); the database's configuration is locked during a run.
 	layout := pipeline.NewLayout(r.Config.Out)
 	var total int64
 	for _, o := range outputs {

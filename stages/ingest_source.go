@@ -72,6 +72,15 @@ func normName(s string) string {
 // (a bad value is a reject, not a failed run), no hive columns taken from folder names.
 const csvOptions = `auto_detect = false, all_varchar = true, delim = ',', quote = '"', escape = '"', hive_partitioning = false`
 
+// compression names a CSV file's compression from its name: DuckDB's own detection looks at the
+// path it was given, which for a glob-escaped path is not the file's name.
+func compression(path string) string {
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		return "compression = 'gzip'"
+	}
+	return "compression = 'none'"
+}
+
 // positional returns the generated name of the column at 0-based position i.
 func positional(i int) string { return "c" + strconv.Itoa(i+1) }
 
@@ -102,7 +111,7 @@ type fileHeader struct {
 func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error) {
 	var skip int64
 	var cols any
-	q := "SELECT SkipRows, Columns FROM sniff_csv(" + duck.QuotePath(path) + `, delim = ',', quote = '"', escape = '"', header = true)`
+	q := "SELECT SkipRows, Columns FROM sniff_csv(" + duck.QuotePath(path) + `, delim = ',', quote = '"', escape = '"', header = true, ` + compression(path) + ")"
 	if err := db.QueryRowContext(ctx, q).Scan(&skip, &cols); err != nil {
 		return fileHeader{}, err
 	}
@@ -115,7 +124,7 @@ func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error
 			len(list), skip+1, skip)}
 	}
 	n := len(list)
-	q = "SELECT * FROM read_csv(" + duck.QuotePath(path) + ", header = false, " + csvOptions + ", columns = " + csvColumns(n) + ") LIMIT 1"
+	q = "SELECT * FROM read_csv(" + duck.QuotePath(path) + ", header = false, " + csvOptions + ", " + compression(path) + ", columns = " + csvColumns(n) + ") LIMIT 1"
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return fileHeader{}, err
@@ -137,6 +146,9 @@ func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error
 	}
 	h := fileHeader{names: make([]string, n)}
 	for i, v := range vals {
+		if strings.ContainsRune(v.String, 0) {
+			return fileHeader{}, badInputError{fmt.Sprintf("has a NUL byte in header column %d (%q): it is not a text CSV; export it again as UTF-8 text", i+1, v.String)}
+		}
 		h.names[i] = v.String
 	}
 	return h, rows.Close()
@@ -241,7 +253,7 @@ func selectFile(t tableSpec, f dataFile, fidx int, h fileHeader) (string, error)
 		from = "read_parquet(" + duck.QuotePath(f.path) + ", file_row_number = true, hive_partitioning = false) AS t(" + strings.Join(alias, ", ") + ")"
 		row = "file_row_number + 1"
 	} else {
-		from = "read_csv(" + duck.QuotePath(f.path) + ", header = true, " + csvOptions + ", columns = " + csvColumns(len(h.names)) + ") WITH ORDINALITY"
+		from = "read_csv(" + duck.QuotePath(f.path) + ", header = true, " + csvOptions + ", " + compression(f.path) + ", columns = " + csvColumns(len(h.names)) + ") WITH ORDINALITY"
 		row = "ordinality"
 	}
 	return fmt.Sprintf("SELECT %d AS _fidx, %s AS _row, %s FROM %s", fidx, row, strings.Join(sel, ", "), from), nil
@@ -289,7 +301,8 @@ func readFailure(table string, files []dataFile, err error) error {
 		}
 	}
 	switch de.Type {
-	case duckdb.ErrorTypeConversion, duckdb.ErrorTypeInvalidInput, duckdb.ErrorTypeSerialization, duckdb.ErrorTypeOutOfRange:
+	case duckdb.ErrorTypeConversion, duckdb.ErrorTypeInvalidInput, duckdb.ErrorTypeSerialization, duckdb.ErrorTypeOutOfRange,
+		duckdb.ErrorTypeInvalid:
 	case duckdb.ErrorTypeIO:
 		if file == "" {
 			return err // the temp folder or the disk, not an input file
