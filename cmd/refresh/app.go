@@ -45,6 +45,7 @@ func commands(e env) map[string]command {
 		"runs":     &runsCommand{env: e},
 		"status":   &statusCommand{env: e},
 		"generate": &generateCommand{env: e},
+		"migrate":  &migrateCommand{env: e},
 	}
 }
 
