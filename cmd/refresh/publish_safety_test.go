@@ -1113,3 +1113,135 @@ func TestMigrateCommand(t *testing.T) {
 		t.Errorf("the ledger lost its history or the run was not appended")
 	}
 }
+
+// liveObservation is one reader query on a table tree during a run.
+type liveObservation struct {
+	table, month string
+	rows         int64
+	runIDs       string // area_scores only
+}
+
+// TestPublishSafetyLiveQueries loops the analysts' table-tree queries (hive glob and folder read,
+// every table) while a run publishes a new month and then re-publishes it. No query may fail, and
+// every month a query counts must be a month whose publication completed, with exactly the rows
+// (and, for area_scores, the one run id) of a run that published it: never a row of a staging
+// folder, a half-written file or a mix of two runs within a table.
+//
+// It runs on the demo fixtures; CAPSCORE_LIVE_INPUT=DIR runs it on another input, e.g. one made by
+// `refresh generate --scale small --out DIR`.
+func TestPublishSafetyLiveQueries(t *testing.T) {
+	input := cmp.Or(os.Getenv("CAPSCORE_LIVE_INPUT"), demoInput)
+	input, out := absPath(t, input), t.TempDir()
+	mustPublish(t, "2026-09", input, out, "--skip-readiness")
+	l := pipeline.NewLayout(out)
+	// month -> run id -> table -> rows, from the manifests of completed publications.
+	published := map[string]map[string]map[string]int64{}
+	notePublished := func(month string) {
+		mo, _ := pipeline.ParseMonth(month)
+		m, err := l.ReadManifest(mo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if published[month] == nil {
+			published[month] = map[string]map[string]int64{}
+		}
+		published[month][m.RunID] = map[string]int64{}
+		for _, o := range m.Outputs {
+			published[month][m.RunID][o.Name] = o.Rows
+		}
+	}
+	notePublished("2026-09")
+
+	db := openDuck(t)
+	stop := make(chan struct{})
+	var (
+		mu      sync.Mutex
+		obs     []liveObservation
+		errs    []string
+		queries int
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for iter := 0; ; iter++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, table := range expectedTables {
+				src := filepath.Join(l.TableDir(table), "**", "*.parquet")
+				if iter%2 == 1 {
+					src = l.TableDir(table) // the folder itself
+				}
+				runIDs := "''"
+				if table == pipeline.TableAreaScores {
+					runIDs = "string_agg(DISTINCT run_id, ',' ORDER BY run_id)"
+				}
+				rows, err := db.Query("SELECT snapshot_month, count(*), "+runIDs+" FROM read_parquet(?, hive_partitioning = true) GROUP BY ALL", src)
+				var got []liveObservation
+				for err == nil && rows.Next() {
+					o := liveObservation{table: table}
+					err = rows.Scan(&o.month, &o.rows, &o.runIDs)
+					got = append(got, o)
+				}
+				if err == nil {
+					err = rows.Err()
+				}
+				if rows != nil {
+					rows.Close()
+				}
+				mu.Lock()
+				queries++
+				if err != nil {
+					errs = append(errs, fmt.Sprintf("%s: %v", src, err))
+				}
+				obs = append(obs, got...)
+				mu.Unlock()
+			}
+			if stray := strayInTableTrees(t, out); len(stray) > 0 {
+				mu.Lock()
+				errs = append(errs, fmt.Sprintf("table trees hold %v", stray))
+				mu.Unlock()
+			}
+		}
+	}()
+	for _, phase := range []string{"new month", "re-publication"} {
+		mu.Lock()
+		q0 := queries
+		mu.Unlock()
+		mustPublish(t, "2026-10", input, out, "--accept-drift")
+		notePublished("2026-10")
+		mu.Lock()
+		t.Logf("%s: %d table-tree queries while the run ran", phase, queries-q0)
+		mu.Unlock()
+	}
+	close(stop)
+	wg.Wait()
+
+	if len(errs) > 0 {
+		t.Errorf("%d of %d queries failed or saw stray files, e.g. %s", len(errs), queries, errs[0])
+	}
+	bad := 0
+	seen := map[string]int{}
+	for _, o := range obs {
+		runs, ok := published[o.month]
+		match := false
+		for runID, tables := range runs {
+			if tables[o.table] == o.rows && (o.table != pipeline.TableAreaScores || o.runIDs == runID) {
+				match = true
+			}
+		}
+		if !ok || !match {
+			if bad++; bad <= 5 {
+				t.Errorf("a query counted %d %s rows of %s (run ids %q): not a completed publication %v", o.rows, o.table, o.month, o.runIDs, runs)
+			}
+		}
+		seen[o.table+" "+o.month]++
+	}
+	if queries < 8 {
+		t.Errorf("only %d queries ran", queries)
+	}
+	t.Logf("%d queries, %d month counts checked: %v", queries, len(obs), seen)
+}
