@@ -29,7 +29,7 @@ type runFlags struct {
 // register adds the shared flags, with environment fallbacks for cron and container use.
 func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.input, "input", envOr("REFRESH_INPUT", ""), "input folder with one sub-folder per table (env REFRESH_INPUT)")
-	fs.StringVar(&f.out, "out", envOr("REFRESH_OUT", ""), "output root holding snapshot_month=YYYY-MM folders (env REFRESH_OUT)")
+	fs.StringVar(&f.out, "out", envOr("REFRESH_OUT", ""), "output folder: one folder tree per table, manifests, ledger (env REFRESH_OUT)")
 	fs.StringVar(&f.rubric, "rubric", envOr("REFRESH_RUBRIC", ""), "rubric file (default: the embedded "+"ms-pcs-2026-05)")
 	fs.Float64Var(&f.maxRejectRate, "max-reject-rate", pipeline.DefaultMaxRejectRate, "fail when a table rejects a larger share of its rows")
 	fs.StringVar(&f.memoryLimit, "memory-limit", envOr("REFRESH_MEMORY_LIMIT", ""), "DuckDB memory_limit, e.g. 3GB (default: 60% of RAM; env REFRESH_MEMORY_LIMIT)")

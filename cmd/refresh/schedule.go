@@ -40,7 +40,7 @@ func (c *scheduleCommand) Run(ctx context.Context, args []string) error {
 	fs.SetOutput(c.stderr)
 	fs.StringVar(&c.config, "config", "", "schedule `FILE` (YAML; default: the built-in schedule)")
 	fs.BoolVar(&c.print, "print", false, "print each job with its next 3 fire times (UTC) and exit")
-	fs.StringVar(&c.out, "out", envOr("REFRESH_OUT", ""), "output root `DIR` holding snapshot_month=YYYY-MM folders")
+	fs.StringVar(&c.out, "out", envOr("REFRESH_OUT", ""), "output `DIR`: one folder tree per table, manifests, ledger")
 	fs.StringVar(&c.input, "input", envOr("REFRESH_INPUT", ""), "input `DIR` with one folder per table")
 	fs.StringVar(&c.rubric, "rubric", "", "rubric `FILE` to use instead of the built-in one")
 	fs.Usage = func() {
