@@ -214,7 +214,7 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return out, err
 	}
-	q := sql.Render("migrate_table", map[string]string{"src": sql.QuoteLiteral(src), "extra": extra, "dest": sql.QuoteLiteral(dest)})
+	q := sql.Render("migrate_table", map[string]string{"src": duck.QuotePath(src), "extra": extra, "dest": sql.QuoteLiteral(dest)})
 	var args []any
 	for _, p := range [][2]string{{"snapshot_month", month.String()}, {"as_of", old.AsOf}, {"rubric_id", old.RubricID}, {"run_id", old.RunID}} {
 		if strings.Contains(extra, "$"+p[0]) {
@@ -243,7 +243,7 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 
 // parquetColumns lists a Parquet file's column names.
 func parquetColumns(ctx context.Context, db *duck.DB, path string) ([]string, error) {
-	rows, err := db.SQL().QueryContext(ctx, sql.Text("migrate_columns"), path)
+	rows, err := db.SQL().QueryContext(ctx, sql.Render("migrate_columns", map[string]string{"path": duck.QuotePath(path)}))
 	if err != nil {
 		return nil, err
 	}
