@@ -16,7 +16,7 @@ type Config struct {
 	AsOf time.Time
 	// Input is the folder with one sub-folder per input table.
 	Input string
-	// Out is the output root the snapshots are published under.
+	// Out is the output folder the snapshots are published under (see Layout).
 	Out string
 	// RubricPath is a rubric file to use instead of the embedded default ("" = default).
 	RubricPath string

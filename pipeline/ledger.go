@@ -67,7 +67,8 @@ type Record struct {
 	Finished time.Time `json:"finished,omitzero"`
 	// DurationSeconds is Finished - Started in seconds.
 	DurationSeconds float64 `json:"duration_seconds,omitempty"`
-	// Snapshot is the published folder's name, snapshot_month=YYYY-MM.
+	// Snapshot names the published month, snapshot_month=YYYY-MM (its manifest is
+	// OUT/_manifests/snapshot_month=YYYY-MM.json).
 	Snapshot string `json:"snapshot,omitempty"`
 }
 

@@ -128,6 +128,10 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	}
 	defer lock.Release()
 	layout := NewLayout(base.Out)
+	// An old-layout OUT is refused before anything in it changes; refresh migrate converts it.
+	if err := layout.CheckCurrent(); err != nil {
+		return nil, err
+	}
 	// A publication interrupted by a crash is finished before anything else reads OUT.
 	rolled, removed, err := RecoverStaging(layout, log)
 	if err != nil {
@@ -135,9 +139,6 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	}
 	if len(rolled) > 0 || len(removed) > 0 {
 		log.Info("removed leftovers of an earlier run", zap.Strings("rolled_forward", rolled), zap.Strings("paths", removed))
-	}
-	if err := layout.CheckCurrent(); err != nil {
-		return nil, err
 	}
 	// Spill folders of killed runs: no other run is active while we hold the lock.
 	if err := os.RemoveAll(filepath.Join(base.Out, "_tmp")); err != nil {

@@ -44,6 +44,7 @@ func commands(e env) map[string]command {
 		"generate": &generateCommand{env: e},
 		"report":   &reportCommand{env: e},
 		"config":   &configCommand{env: e},
+		"migrate":  &migrateCommand{env: e},
 	}
 }
 

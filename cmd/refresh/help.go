@@ -64,6 +64,14 @@ var helps = map[string]commandHelp{
 			"the points distribution, partners close to qualifying, gained and lost qualification, rejects and run facts.",
 		example: "refresh report --out out --month 2026-10",
 	},
+	"migrate": {
+		short:    "Convert an output folder of the old layout",
+		synopsis: "refresh migrate --out DIR [--wait]",
+		summary: "Convert OUT/snapshot_month=YYYY-MM/<table>.parquet (+ _manifest.json) into one folder tree per table\n" +
+			"(OUT/<table>/snapshot_month=YYYY-MM/part-0.parquet) and OUT/_manifests/, one month at a time, each month whole\n" +
+			"or not at all; the ledger and fire history are kept, and running it again converts what is left.",
+		example: "refresh migrate --out out",
+	},
 	"generate": {
 		short:    "Write a synthetic input data set",
 		synopsis: "refresh generate (--scale NAME | --partners N) --out DIR [flags]",

@@ -902,3 +902,346 @@ func TestPublishSafetyRerunReplacesWhole(t *testing.T) {
 	}
 	checkAnalystGlob(t, db, out, 1)
 }
+
+// treeListing returns every path under dir (folders too) -> sha256 of files, "dir" for folders,
+// except the lock file: a full picture to check that a command changed nothing.
+func treeListing(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	h := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		switch {
+		case d.Name() == pipeline.LockFile:
+		case d.IsDir():
+			h[rel] = "dir"
+		default:
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			sum := sha256.Sum256(b)
+			h[rel] = hex.EncodeToString(sum[:])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// areaRunIDs returns the distinct run_id values of area_scores of month.
+func areaRunIDs(t *testing.T, db *sql.DB, out, month string) []string {
+	t.Helper()
+	m, _ := pipeline.ParseMonth(month)
+	rows, err := db.Query("SELECT DISTINCT run_id FROM read_parquet(?) ORDER BY 1", pipeline.NewLayout(out).TableFile(pipeline.TableAreaScores, m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, s)
+	}
+	return ids
+}
+
+// TestPublishSafetyKillAtEachSwap re-publishes a month and SIGKILLs the run at each step of the
+// publication: journal written, after each table's swap, manifest in place, journal removed. After
+// each kill every table reads whole (old or new), nothing else is in a table tree, the manifest
+// still names the previous run until the new one is complete, `refresh status` reports the
+// half-published month without changing anything, and the next run (of another month) rolls the
+// publication forward: the month is then wholly the killed run's.
+func TestPublishSafetyKillAtEachSwap(t *testing.T) {
+	input, out := absPath(t, demoInput), t.TempDir()
+	db := openDuck(t)
+	const month = "2026-10"
+	prev := mustPublish(t, month, input, out)
+	months := 1
+	steps := []string{"journal"}
+	for _, table := range expectedTables { // the order publication swaps them in (staging folder order)
+		steps = append(steps, "swap:"+table)
+	}
+	steps = append(steps, "manifest", "cleaned")
+	slices.Sort(steps[1 : 1+len(expectedTables)])
+	for i, step := range steps {
+		p := startRefreshEnv(t, []string{"CAPSCORE_TEST_PAUSE_AT=" + step}, "paused for a kill test", runArgs(month, input, out)...)
+		select {
+		case <-p.stderr.seen:
+		case <-p.done:
+		case <-time.After(60 * time.Second):
+		}
+		_ = p.cmd.Process.Signal(syscall.SIGKILL)
+		if _, sig := p.wait(t); sig != syscall.SIGKILL {
+			t.Fatalf("%s: the run was not killed at the step (signal %v); stderr:\n%s", step, sig, p.stderr)
+		}
+		killed := ""
+		for _, r := range ledgerRecords(t, out) {
+			killed = r.RunID // the killed run's "running" record is the last one
+		}
+		if killed == prev {
+			t.Fatalf("%s: no ledger record of the killed run", step)
+		}
+		// Readers see whole tables and only published-or-being-published data.
+		if stray := strayInTableTrees(t, out); len(stray) > 0 {
+			t.Errorf("%s: table trees hold %v", step, stray)
+		}
+		checkAnalystGlob(t, db, out, months)
+		mo, _ := pipeline.ParseMonth(month)
+		for _, table := range expectedTables {
+			f := pipeline.NewLayout(out).TableFile(table, mo)
+			if n := countRows(t, db, f); n < 0 {
+				t.Errorf("%s: %s unreadable", step, f)
+			}
+		}
+		wantArea := prev
+		if i >= slices.Index(steps, "swap:"+pipeline.TableAreaScores) {
+			wantArea = killed
+		}
+		if ids := areaRunIDs(t, db, out, month); !slices.Equal(ids, []string{wantArea}) {
+			t.Errorf("%s: area_scores run ids %v, want %s", step, ids, wantArea)
+		}
+		man, err := pipeline.NewLayout(out).ReadManifest(mo)
+		wantMan := prev
+		if i >= slices.Index(steps, "manifest") {
+			wantMan = killed
+		}
+		if err != nil || man.RunID != wantMan {
+			t.Errorf("%s: manifest run %s (%v), want %s", step, man.RunID, err, wantMan)
+		}
+
+		// status reports and changes nothing.
+		before := treeListing(t, out)
+		code, stdout, stderr := runRefresh(t, "status", "--out", out)
+		if code != 0 {
+			t.Errorf("%s: status exit %d: %s", step, code, stderr)
+		}
+		wantHalf := step != "cleaned"
+		if half := strings.Contains(stdout, "half-published by run "+killed); half != wantHalf {
+			t.Errorf("%s: status reports half-published = %v, want %v:\n%s", step, half, wantHalf, stdout)
+		}
+		if after := treeListing(t, out); !maps.Equal(before, after) {
+			t.Errorf("%s: refresh status changed OUT", step)
+		}
+
+		// The next lock holder rolls forward.
+		code, _, stderr = runRefresh(t, runArgs("2026-09", input, out, "--skip-readiness")...)
+		if code != 0 {
+			t.Fatalf("%s: the next run: exit %d; stderr:\n%s", step, code, stderr)
+		}
+		months = 2
+		if wantHalf && !strings.Contains(stderr, `"rolled_forward": ["2026-10"]`) {
+			t.Errorf("%s: the next run did not log rolling 2026-10 forward; stderr:\n%s", step, stderr)
+		}
+		if l := leftovers(t, out); len(l) > 0 {
+			t.Errorf("%s: after the next run OUT holds %v", step, l)
+		}
+		if m := checkSnapshot(t, db, out, month); m.RunID != killed {
+			t.Errorf("%s: after roll-forward the month is run %s, want the killed run %s", step, m.RunID, killed)
+		}
+		if ids := areaRunIDs(t, db, out, month); !slices.Equal(ids, []string{killed}) {
+			t.Errorf("%s: after roll-forward area_scores run ids %v, want %s", step, ids, killed)
+		}
+		checkAnalystGlob(t, db, out, months)
+		t.Logf("SIGKILL at %s: tables whole, status reported it, the next run rolled run %s forward", step, killed)
+		prev = killed
+	}
+}
+
+// oldLayoutDemo is a 3-month backfill of the demo fixtures in the old layout.
+const oldLayoutDemo = "../../fixtures/testdata/old-layout-demo"
+
+// TestMigrateCommand: on an OUT of the old layout, run, backfill and status stop naming
+// `refresh migrate --out DIR` and change nothing; migrate converts it keeping the ledger; runs
+// then publish beside the converted months.
+func TestMigrateCommand(t *testing.T) {
+	input := absPath(t, demoInput)
+	out := t.TempDir()
+	if err := os.CopyFS(out, os.DirFS(absPath(t, oldLayoutDemo))); err != nil {
+		t.Fatal(err)
+	}
+	db := openDuck(t)
+	oldLedger, _ := os.ReadFile(filepath.Join(out, "_runs", "ledger.jsonl"))
+	before := treeListing(t, out)
+	hint := "convert it to one folder tree per table with: refresh migrate --out " + out
+	for _, args := range [][]string{
+		runArgs("2026-10", input, out),
+		{"backfill", "--from", "2026-08", "--to", "2026-10", "--input", input, "--out", out, "--dry-run"},
+		{"status", "--out", out},
+	} {
+		code, stdout, stderr := runRefresh(t, args...)
+		if code != exitFailure || !strings.Contains(stderr, hint) || !strings.Contains(stderr, "snapshot_month=2026-08") {
+			t.Errorf("%v on the old layout: exit %d, stdout %q, stderr:\n%s", args[0], code, stdout, stderr)
+		}
+	}
+	if after := treeListing(t, out); !maps.Equal(before, after) {
+		t.Errorf("commands refused on the old layout changed OUT")
+	}
+
+	code, stdout, stderr := runRefresh(t, "migrate", "--out", out)
+	if code != 0 {
+		t.Fatalf("migrate: exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, m := range []string{"2026-08", "2026-09", "2026-10"} {
+		if !strings.Contains(stdout, "migrated "+m) {
+			t.Errorf("migrate stdout lacks %s:\n%s", m, stdout)
+		}
+		checkSnapshot(t, db, out, m)
+	}
+	checkAnalystGlob(t, db, out, 3)
+	if code, stdout, _ := runRefresh(t, "migrate", "--out", out); code != 0 || !strings.Contains(stdout, "nothing to migrate") {
+		t.Errorf("second migrate: exit %d, %q", code, stdout)
+	}
+	code, stdout, _ = runRefresh(t, "status", "--out", out)
+	if code != 0 || strings.Count(stdout, "ms-pcs-2026-05") != 3 {
+		t.Errorf("status after migrate: exit %d\n%s", code, stdout)
+	}
+	run := mustPublish(t, "2026-10", input, out)
+	if m := checkSnapshot(t, db, out, "2026-10"); m.RunID != run {
+		t.Errorf("2026-10 after a run is %s, want %s", m.RunID, run)
+	}
+	checkAnalystGlob(t, db, out, 3)
+	ledger, _ := os.ReadFile(filepath.Join(out, "_runs", "ledger.jsonl"))
+	if !bytes.HasPrefix(ledger, oldLedger) || len(ledger) == len(oldLedger) {
+		t.Errorf("the ledger lost its history or the run was not appended")
+	}
+}
+
+// liveObservation is one reader query on a table tree during a run.
+type liveObservation struct {
+	table, month string
+	rows         int64
+	runIDs       string // area_scores only
+}
+
+// TestPublishSafetyLiveQueries loops the analysts' table-tree queries (hive glob and folder read,
+// every table) while a run publishes a new month and then re-publishes it. No query may fail, and
+// every month a query counts must be a month whose publication completed, with exactly the rows
+// (and, for area_scores, the one run id) of a run that published it: never a row of a staging
+// folder, a half-written file or a mix of two runs within a table.
+//
+// It runs on the demo fixtures; CAPSCORE_LIVE_INPUT=DIR runs it on another input, e.g. one made by
+// `refresh generate --scale small --out DIR`.
+func TestPublishSafetyLiveQueries(t *testing.T) {
+	input := cmp.Or(os.Getenv("CAPSCORE_LIVE_INPUT"), demoInput)
+	input, out := absPath(t, input), t.TempDir()
+	mustPublish(t, "2026-09", input, out, "--skip-readiness")
+	l := pipeline.NewLayout(out)
+	// month -> run id -> table -> rows, from the manifests of completed publications.
+	published := map[string]map[string]map[string]int64{}
+	notePublished := func(month string) {
+		mo, _ := pipeline.ParseMonth(month)
+		m, err := l.ReadManifest(mo)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if published[month] == nil {
+			published[month] = map[string]map[string]int64{}
+		}
+		published[month][m.RunID] = map[string]int64{}
+		for _, o := range m.Outputs {
+			published[month][m.RunID][o.Name] = o.Rows
+		}
+	}
+	notePublished("2026-09")
+
+	db := openDuck(t)
+	stop := make(chan struct{})
+	var (
+		mu      sync.Mutex
+		obs     []liveObservation
+		errs    []string
+		queries int
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for iter := 0; ; iter++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			for _, table := range expectedTables {
+				src := filepath.Join(l.TableDir(table), "**", "*.parquet")
+				if iter%2 == 1 {
+					src = l.TableDir(table) // the folder itself
+				}
+				runIDs := "''"
+				if table == pipeline.TableAreaScores {
+					runIDs = "string_agg(DISTINCT run_id, ',' ORDER BY run_id)"
+				}
+				rows, err := db.Query("SELECT snapshot_month, count(*), "+runIDs+" FROM read_parquet(?, hive_partitioning = true) GROUP BY ALL", src)
+				var got []liveObservation
+				for err == nil && rows.Next() {
+					o := liveObservation{table: table}
+					err = rows.Scan(&o.month, &o.rows, &o.runIDs)
+					got = append(got, o)
+				}
+				if err == nil {
+					err = rows.Err()
+				}
+				if rows != nil {
+					rows.Close()
+				}
+				mu.Lock()
+				queries++
+				if err != nil {
+					errs = append(errs, fmt.Sprintf("%s: %v", src, err))
+				}
+				obs = append(obs, got...)
+				mu.Unlock()
+			}
+			if stray := strayInTableTrees(t, out); len(stray) > 0 {
+				mu.Lock()
+				errs = append(errs, fmt.Sprintf("table trees hold %v", stray))
+				mu.Unlock()
+			}
+		}
+	}()
+	for _, phase := range []string{"new month", "re-publication"} {
+		mu.Lock()
+		q0 := queries
+		mu.Unlock()
+		mustPublish(t, "2026-10", input, out, "--accept-drift")
+		notePublished("2026-10")
+		mu.Lock()
+		t.Logf("%s: %d table-tree queries while the run ran", phase, queries-q0)
+		mu.Unlock()
+	}
+	close(stop)
+	wg.Wait()
+
+	if len(errs) > 0 {
+		t.Errorf("%d of %d queries failed or saw stray files, e.g. %s", len(errs), queries, errs[0])
+	}
+	bad := 0
+	seen := map[string]int{}
+	for _, o := range obs {
+		runs, ok := published[o.month]
+		match := false
+		for runID, tables := range runs {
+			if tables[o.table] == o.rows && (o.table != pipeline.TableAreaScores || o.runIDs == runID) {
+				match = true
+			}
+		}
+		if !ok || !match {
+			if bad++; bad <= 5 {
+				t.Errorf("a query counted %d %s rows of %s (run ids %q): not a completed publication %v", o.rows, o.table, o.month, o.runIDs, runs)
+			}
+		}
+		seen[o.table+" "+o.month]++
+	}
+	if queries < 8 {
+		t.Errorf("only %d queries ran", queries)
+	}
+	t.Logf("%d queries, %d month counts checked: %v", queries, len(obs), seen)
+}
