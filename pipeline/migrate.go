@@ -230,7 +230,7 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 	if out.Rows != want {
 		return out, fmt.Errorf("rewrite %s: %d rows written, the manifest says %d", src, out.Rows, want)
 	}
-	if err := VerifyParquet(dest, want); err != nil {
+	if err := VerifyParquet(dest, FileCheck{Rows: want}); err != nil {
 		return out, err
 	}
 	st, err := os.Stat(dest)

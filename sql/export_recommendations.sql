@@ -1,3 +1,5 @@
-SELECT $month_label AS snapshot_month, r.partner_id, r.solution_area, r.track, r.kind, r.metric, r.message, r.detail
-FROM recommendations r JOIN rb_area a ON a.solution_area = r.solution_area
-ORDER BY r.partner_id, a.area_order, r.priority, r.metric, r.message
+-- Columns in the order of outputs.All(); the export verifies the written file against it.
+SELECT $month_label AS snapshot_month, $as_of::DATE AS as_of, r.partner_id, r.solution_area, r.track, r.kind,
+    r.priority::INTEGER AS priority, r.metric, r.message, r.detail, $rubric_id AS rubric_id, $run_id AS run_id
+FROM recommendations r
+ORDER BY r.partner_id, r.solution_area, r.priority, r.metric, r.message

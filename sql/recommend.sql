@@ -8,14 +8,15 @@ WITH sel AS (
 zero AS (
     SELECT partner_id, solution_area, track, 'metric_at_zero' AS kind, metric, 1 AS priority,
         metric || ' scores 0 points; every metric needs points above 0 to qualify' AS message,
-        json_object('value', value, 'threshold', threshold, 'max_points', max_points)::VARCHAR AS detail
+        -- Points appear as DOUBLE in texts and JSON (JSON numbers have no decimal type).
+        json_object('value', value, 'threshold', threshold, 'max_points', max_points::DOUBLE)::VARCHAR AS detail
     FROM sel WHERE points = 0
 ),
 gap AS (
     SELECT partner_id, solution_area, track, 'distance_to_threshold', metric, 2,
         metric || ': ' || CASE WHEN value IS NULL THEN 'no base to grow from' ELSE round(value, 2)::VARCHAR END
-            || ' of threshold ' || threshold::VARCHAR || ' (' || points::VARCHAR || ' of ' || max_points::VARCHAR || ' points)',
-        json_object('value', value, 'threshold', threshold, 'missing_points', round(max_points - points, 2))::VARCHAR
+            || ' of threshold ' || threshold::VARCHAR || ' (' || points::DOUBLE::VARCHAR || ' of ' || max_points::DOUBLE::VARCHAR || ' points)',
+        json_object('value', value, 'threshold', threshold, 'missing_points', (max_points - points)::DOUBLE)::VARCHAR
     FROM sel WHERE threshold IS NOT NULL AND points > 0 AND points < max_points
 ),
 expiring AS (

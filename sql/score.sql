@@ -3,22 +3,25 @@
 -- output tables carry partner_id.
 CREATE OR REPLACE TABLE metric_scores AS
 SELECT g.partner_key, g.partner_id, g.solution_area, g.area_order, g.track, g.category, g.metric, g.metric_order,
-    -- The output order (partner, area, track, metric) as one integer: cheaper to sort than four keys.
+    -- The output order (partner_id, solution_area, track, metric) as one integer: cheaper to sort
+    -- than four text keys (partner_key follows partner_id order, metric_rank the other three).
     (g.partner_key::BIGINT << 16) | g.metric_rank AS sort_key,
     CASE WHEN x.partner_key IS NOT NULL THEN x.value
          WHEN g.metric = 'usage_growth' AND g.rule = 'linear' THEN NULL
          ELSE 0 END AS value,
     CASE WHEN g.rule = 'linear' THEN g.threshold END AS threshold,
-    g.max_points,
+    -- Points are DECIMAL(5,2): each metric's points are rounded to 2 decimals once, here, and every
+    -- sum of them (categories, totals) is exact.
+    g.max_points::DECIMAL(5,2) AS max_points,
     CASE WHEN x.partner_key IS NULL OR NOT x.scorable THEN 0
          WHEN g.rule = 'linear' THEN coalesce(round(g.max_points * least(1, greatest(0, x.value) / g.threshold), 2), 0)
-         ELSE round(least(g.max_points, greatest(0, coalesce(x.points_raw, 0))), 2) END AS points,
+         ELSE round(least(g.max_points, greatest(0, coalesce(x.points_raw, 0))), 2) END::DECIMAL(5,2) AS points,
     coalesce(x.detail, '{}') AS detail
 FROM (
     SELECT p.partner_key, p.partner_id, m.*
     FROM partners p
     CROSS JOIN (
-        SELECT m.*, a.area_order, dense_rank() OVER (ORDER BY a.area_order, m.track, m.metric_order) AS metric_rank
+        SELECT m.*, a.area_order, dense_rank() OVER (ORDER BY m.solution_area, m.track, m.metric) AS metric_rank
         FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area
         WHERE m.applicable
     ) m
@@ -28,10 +31,11 @@ LEFT JOIN measures x ON x.partner_key = g.partner_key AND x.solution_area = g.so
 ;
 CREATE OR REPLACE TABLE track_scores AS
 SELECT partner_key, solution_area, track,
-    round(coalesce(sum(points) FILTER (WHERE category = 'performance'), 0), 2) AS performance_points,
-    round(coalesce(sum(points) FILTER (WHERE category = 'skilling'), 0), 2) AS skilling_points,
-    round(coalesce(sum(points) FILTER (WHERE category = 'customer_success'), 0), 2) AS customer_success_points,
-    round(sum(points), 2) AS total_points,
+    -- Exact decimal sums of the rounded metric points, back to DECIMAL(5,2) (at most 100 points).
+    coalesce(sum(points) FILTER (WHERE category = 'performance'), 0)::DECIMAL(5,2) AS performance_points,
+    coalesce(sum(points) FILTER (WHERE category = 'skilling'), 0)::DECIMAL(5,2) AS skilling_points,
+    coalesce(sum(points) FILTER (WHERE category = 'customer_success'), 0)::DECIMAL(5,2) AS customer_success_points,
+    sum(points)::DECIMAL(5,2) AS total_points,
     bool_and(points > 0) AS all_metrics_positive
 FROM metric_scores
 GROUP BY ALL
@@ -61,7 +65,8 @@ LEFT JOIN ba_track ba ON ba.partner_key = r.partner_key AND ba.solution_area = r
 WHERE r.rank = 1
 ;
 CREATE OR REPLACE TABLE area_scores AS
-SELECT $month_label AS snapshot_month, p.asof AS as_of, pt.partner_id, t.solution_area, t.track,
+SELECT $month_label AS snapshot_month, p.asof AS as_of, pt.partner_id, pt.partner_name, pt.country,
+    t.solution_area, t.track,
     t.performance_points, t.skilling_points, t.customer_success_points, t.total_points,
     t.all_metrics_positive, t.qualified,
     t.qualified OR pq.partner_id IS NOT NULL AS qualified_in_window,

@@ -18,7 +18,7 @@ func TestQuoting(t *testing.T) {
 }
 
 func TestRenderFillsPlaceholders(t *testing.T) {
-	got := Render("export", map[string]string{"query": "SELECT 1", "path": QuoteLiteral("/x.parquet")})
+	got := Render("export", map[string]string{"query": "SELECT 1", "path": QuoteLiteral("/x.parquet"), "row_group_size": "16384"})
 	if strings.Contains(got, "{{") || !strings.Contains(got, "COPY (SELECT 1) TO '/x.parquet'") {
 		t.Errorf("render: %s", got)
 	}

@@ -4,27 +4,24 @@ import (
 	"context"
 	dsql "database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/outputs"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
 )
 
-// outputs are the published tables and the statements that select them.
-var outputs = []struct{ table, query string }{
-	{pipeline.TableAreaScores, "export_area_scores"},
-	{pipeline.TableMetricScores, "export_metric_scores"},
-	{pipeline.TableRecommendations, "export_recommendations"},
-	{pipeline.TableRejects, "export_rejects"},
-}
-
-// Export writes each table of the month into the run's staging folder
+// Export writes each table of the month (outputs.All) into the run's staging folder
 // (pipeline.Layout.StagedTableFile: OUT/_staging/<run id>/<table>/part-0.parquet) as zstd Parquet,
-// sorted by partner, one COPY per table, and records rows and bytes from COPY ... RETURN_STATS.
+// one COPY per table, sorted by the table's key in row groups small enough to skip by partner, with the run's
+// provenance in the footer; it records rows and bytes from COPY ... RETURN_STATS and verifies each
+// written file against its declared schema.
 type Export struct{}
 
 // Name implements pipeline.Stage.
@@ -35,56 +32,92 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
 	// Each query ends in ORDER BY, which COPY keeps whatever preserve_insertion_order says (an
 	// ordered plan is written in order); the database's configuration is locked during a run.
+	meta := footerMetadata(r)
 	layout := pipeline.NewLayout(r.Config.Out)
 	var total int64
-	for _, o := range outputs {
-		path := layout.StagedTableFile(r.ID, o.table)
+	for _, t := range outputs.All() {
+		name := t.Name
+		path := layout.StagedTableFile(r.ID, t.Name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			return fmt.Errorf("export %s: %w", o.table, err)
+			return fmt.Errorf("export %s: %w", name, err)
 		}
-		q := sql.Render("export", map[string]string{"query": sql.Text(o.query), "path": sql.QuoteLiteral(path)})
-		var args []any
-		if o.query != "export_area_scores" {
-			args = []any{dsql.Named("month_label", r.Config.Month.String())}
+		q := sql.Render("export", map[string]string{
+			"query":          sql.Text("export_" + t.Name),
+			"path":           sql.QuoteLiteral(path),
+			"row_group_size": strconv.Itoa(t.RowGroupSize),
+		})
+		m := maps.Clone(meta)
+		m[outputs.KeyTable] = t.Name
+		// Every value is a bound parameter, also inside KV_METADATA; DuckDB 1.5 binds them there.
+		args := []any{
+			dsql.Named("output_table", m[outputs.KeyTable]),
+			dsql.Named("month_label", m[outputs.KeySnapshotMonth]),
+			dsql.Named("as_of", m[outputs.KeyAsOf]),
+			dsql.Named("run_id", m[outputs.KeyRunID]),
+			dsql.Named("rubric_id", m[outputs.KeyRubricID]),
+			dsql.Named("rubric_sha256", m[outputs.KeyRubricSHA256]),
+			dsql.Named("schema_version", m[outputs.KeySchemaVersion]),
+			dsql.Named("code_version", m[outputs.KeyCodeVersion]),
 		}
-		rows, err := r.DB.SQL().QueryContext(ctx, q, args...)
+		out, err := copyStats(ctx, r, q, args)
 		if err != nil {
-			return fmt.Errorf("export %s: %w", o.table, err)
+			return fmt.Errorf("export %s: %w", name, err)
 		}
-		cols, _ := rows.Columns()
-		out := pipeline.OutputFile{Name: o.table, Path: layout.RelTableFile(o.table, r.Config.Month)}
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return fmt.Errorf("export %s: %w", o.table, err)
-			}
-			for i, c := range cols {
-				switch c {
-				case "count":
-					out.Rows += toInt(vals[i])
-				case "file_size_bytes":
-					out.Bytes += toInt(vals[i])
-				}
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return fmt.Errorf("export %s: %w", o.table, err)
-		}
-		// Read the written file's footer back: the rows and codec must be what COPY reported.
-		if err := pipeline.VerifyParquet(path, out.Rows); err != nil {
-			return fmt.Errorf("export %s: %w", o.table, err)
+		out.Name, out.Path = name, layout.RelTableFile(t.Name, r.Config.Month)
+		// Read the written file's footer back with a second reader: rows, codec, columns and types,
+		// footer metadata and row group order must be what was declared.
+		if err := pipeline.VerifyParquet(path, pipeline.FileCheck{Table: t, Rows: out.Rows, Metadata: m}); err != nil {
+			return fmt.Errorf("export %s: %w", name, err)
 		}
 		r.Outputs = append(r.Outputs, out)
 		total += out.Rows
-		r.Log.Info("file written", zap.String("table", o.table), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes))
+		r.Log.Info("file written", zap.String("table", name), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes))
 	}
 	logDone(r, "export", start, zap.Int64("rows", total))
 	return nil
+}
+
+// footerMetadata is the key-value metadata every file of the run carries, but the table name.
+func footerMetadata(r *pipeline.Run) map[string]string {
+	return map[string]string{
+		outputs.KeySnapshotMonth: r.Config.Month.String(),
+		outputs.KeyAsOf:          r.Config.AsOf.Format("2006-01-02"),
+		outputs.KeyRunID:         r.ID,
+		outputs.KeyRubricID:      r.Rubric.ID,
+		outputs.KeyRubricSHA256:  r.Rubric.Hash,
+		outputs.KeySchemaVersion: strconv.Itoa(outputs.SchemaVersion),
+		outputs.KeyCodeVersion:   pipeline.CodeVersion(),
+	}
+}
+
+// copyStats runs a COPY ... RETURN_STATS statement and sums the rows and bytes it reports.
+func copyStats(ctx context.Context, r *pipeline.Run, q string, args []any) (pipeline.OutputFile, error) {
+	var out pipeline.OutputFile
+	rows, err := r.DB.SQL().QueryContext(ctx, q, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return out, err
+		}
+		for i, c := range cols {
+			switch c {
+			case "count":
+				out.Rows += toInt(vals[i])
+			case "file_size_bytes":
+				out.Bytes += toInt(vals[i])
+			}
+		}
+	}
+	return out, rows.Err()
 }
 
 func toInt(v any) int64 {

@@ -1,0 +1,301 @@
+// Package outputs declares, once, the schema of every table capscore publishes: columns in file
+// order with their Arrow types, meanings and NULL conventions, each table's key and sort order, and
+// the footer metadata keys. The export stage verifies every written file against these schemas,
+// and docs/outputs.md is generated from them (go test ./outputs -run TestDocsOutputs -update).
+package outputs
+
+import (
+	"fmt"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// SchemaVersion is the version of the published schemas. It grows by one whenever a column is
+// added to any table; columns are never removed, renamed or retyped within a major layout.
+//
+//   - 1: the first published tables.
+//   - 2: points as DECIMAL(5,2); snapshot_month, as_of, run_id and rubric_id in every table;
+//     partner_name and country in area_scores; priority in recommendations; footer metadata.
+const SchemaVersion = 2
+
+// Names of the published tables.
+const (
+	AreaScores      = "area_scores"
+	MetricScores    = "metric_scores"
+	Recommendations = "recommendations"
+	Rejects         = "rejects"
+)
+
+// Footer key-value metadata keys written into every file (Parquet key_value_metadata).
+const (
+	KeyTable         = "capscore.table"
+	KeySnapshotMonth = "capscore.snapshot_month"
+	KeyAsOf          = "capscore.as_of"
+	KeyRunID         = "capscore.run_id"
+	KeyRubricID      = "capscore.rubric_id"
+	KeyRubricSHA256  = "capscore.rubric_sha256"
+	KeySchemaVersion = "capscore.schema_version"
+	KeyCodeVersion   = "capscore.code_version"
+)
+
+// MetadataKeys lists the footer keys in the order the docs show them.
+var MetadataKeys = []string{KeyTable, KeySnapshotMonth, KeyAsOf, KeyRunID, KeyRubricID, KeyRubricSHA256, KeySchemaVersion, KeyCodeVersion}
+
+// Column is one column of a published table.
+type Column struct {
+	// Name is the column name.
+	Name string
+	// Type is the column's Arrow type as a Parquet reader sees it.
+	Type arrow.DataType
+	// Meaning says what the column holds.
+	Meaning string
+	// Null says when the column is NULL; "" means never (the run's checks guarantee it for keys).
+	Null string
+	// Since is the SchemaVersion that added the column.
+	Since int
+}
+
+// Table is one published table.
+type Table struct {
+	// Name is the table's name, also its folder under OUT.
+	Name string
+	// RowPer says what one row stands for.
+	RowPer string
+	// Key lists the columns that identify a row within a snapshot month.
+	Key []string
+	// SortBy is the order of the rows in every file: a total order.
+	SortBy []string
+	// SortNote explains SortBy where a column order alone does not say it.
+	SortNote string
+	// RowGroupSize is the Parquet row group size written: small enough that a reader looking for
+	// one partner skips the other row groups by their partner_id statistics.
+	RowGroupSize int
+	// Columns are the table's columns in file order.
+	Columns []Column
+	// Notes are further conventions a reader needs (reason codes, kinds).
+	Notes []string
+}
+
+// Types of the published columns.
+var (
+	// Text is a UTF-8 string (DuckDB VARCHAR).
+	Text arrow.DataType = arrow.BinaryTypes.String
+	// Date is a calendar day (DuckDB DATE).
+	Date arrow.DataType = arrow.FixedWidthTypes.Date32
+	// Bool is a boolean (DuckDB BOOLEAN).
+	Bool arrow.DataType = arrow.FixedWidthTypes.Boolean
+	// Double is a 64-bit float (DuckDB DOUBLE).
+	Double arrow.DataType = arrow.PrimitiveTypes.Float64
+	// Int32 is a 32-bit integer (DuckDB INTEGER).
+	Int32 arrow.DataType = arrow.PrimitiveTypes.Int32
+	// Int64 is a 64-bit integer (DuckDB BIGINT).
+	Int64 arrow.DataType = arrow.PrimitiveTypes.Int64
+	// Points is an exact decimal with two places (DuckDB DECIMAL(5,2)): sums of points are exact.
+	Points arrow.DataType = &arrow.Decimal128Type{Precision: 5, Scale: 2}
+)
+
+// SQLType is the DuckDB name of an Arrow type used in the published tables.
+func SQLType(t arrow.DataType) string {
+	switch t.ID() {
+	case arrow.STRING:
+		return "VARCHAR"
+	case arrow.DATE32:
+		return "DATE"
+	case arrow.BOOL:
+		return "BOOLEAN"
+	case arrow.FLOAT64:
+		return "DOUBLE"
+	case arrow.INT32:
+		return "INTEGER"
+	case arrow.INT64:
+		return "BIGINT"
+	case arrow.DECIMAL128:
+		d := t.(*arrow.Decimal128Type)
+		return fmt.Sprintf("DECIMAL(%d,%d)", d.Precision, d.Scale)
+	}
+	return t.String()
+}
+
+// Schema returns the table's Arrow schema.
+func (t Table) Schema() *arrow.Schema {
+	fields := make([]arrow.Field, len(t.Columns))
+	for i, c := range t.Columns {
+		fields[i] = arrow.Field{Name: c.Name, Type: c.Type, Nullable: true}
+	}
+	return arrow.NewSchema(fields, nil)
+}
+
+// Column returns the named column.
+func (t Table) Column(name string) (Column, bool) {
+	for _, c := range t.Columns {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// Lookup returns the published table of that name.
+func Lookup(name string) (Table, bool) {
+	for _, t := range All() {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return Table{}, false
+}
+
+// rowGroupSize is the row group size of every table: 16,384 rows hold about 2,700 partners of
+// area_scores or 290 of metric_scores, so a lookup of one partner reads one small row group.
+const rowGroupSize = 16384
+
+// Provenance columns, the same in every table.
+var (
+	colSnapshotMonth = Column{Name: "snapshot_month", Type: Text, Since: 1,
+		Meaning: "The snapshot month S, `YYYY-MM`; equal to the folder's `snapshot_month=` value."}
+	colAsOf = Column{Name: "as_of", Type: Date, Since: 2,
+		Meaning: "The as-of date A that skilling was counted on (default: the 20th of the month after S)."}
+	colRubricID = Column{Name: "rubric_id", Type: Text, Since: 2,
+		Meaning: "The id of the rubric the month was scored with; its SHA-256 is in the footer and the manifest."}
+	colRunID = Column{Name: "run_id", Type: Text, Since: 2,
+		Meaning: "The run that published the month; the same in every table of one month, and in the month's manifest."}
+	colPartnerID = Column{Name: "partner_id", Type: Text, Since: 1, Meaning: "The partner, as in the `partners` input."}
+	colArea      = Column{Name: "solution_area", Type: Text, Since: 1,
+		Meaning: "`data_ai`, `infrastructure`, `digital_app_innovation`, `business_applications`, `modern_work` or `security`."}
+	colTrack = Column{Name: "track", Type: Text, Since: 1, Meaning: "`enterprise` or `smb`."}
+)
+
+// since returns c as added in schema version v.
+func since(c Column, v int) Column {
+	c.Since = v
+	return c
+}
+
+// All returns every published table, in the order the docs list them.
+func All() []Table {
+	return []Table{
+		{
+			Name:         AreaScores,
+			RowPer:       "partner in `partners` x solution area: all six areas for every partner, zeros included",
+			Key:          []string{"partner_id", "solution_area"},
+			SortBy:       []string{"partner_id", "solution_area"},
+			RowGroupSize: rowGroupSize,
+			Columns: []Column{
+				colSnapshotMonth,
+				// as_of, rubric_id and run_id were in area_scores from version 1 on.
+				since(colAsOf, 1),
+				colPartnerID,
+				{Name: "partner_name", Type: Text, Since: 2, Meaning: "The partner's name from the `partners` input.",
+					Null: "when the input leaves it empty"},
+				{Name: "country", Type: Text, Since: 2, Meaning: "The partner's country (ISO 3166 alpha-2, upper case) from the `partners` input.",
+					Null: "when the input leaves it empty"},
+				colArea,
+				{Name: "track", Type: Text, Since: 1, Meaning: "The selected track: for the Azure areas and Business Applications the " +
+					"classified track, for Modern Work and Security the one with the higher total (on a tie the one that qualifies, then `enterprise`)."},
+				{Name: "performance_points", Type: Points, Since: 1, Meaning: "Sum of the performance metric points of the selected track."},
+				{Name: "skilling_points", Type: Points, Since: 1, Meaning: "Sum of the skilling metric points of the selected track."},
+				{Name: "customer_success_points", Type: Points, Since: 1, Meaning: "Sum of the customer-success metric points of the selected track."},
+				{Name: "total_points", Type: Points, Since: 1, Meaning: "0 to 100: the sum of the metric points, so exactly " +
+					"`performance_points + skilling_points + customer_success_points`."},
+				{Name: "all_metrics_positive", Type: Bool, Since: 1, Meaning: "Every applicable metric of the selected track has points above 0."},
+				{Name: "qualified", Type: Bool, Since: 1, Meaning: "`total_points >= 70` and `all_metrics_positive`."},
+				{Name: "qualified_in_window", Type: Bool, Since: 1, Meaning: "Qualified in this month or in a published month of S-5..S-1 " +
+					"(a month not published counts as not qualified; the manifest warns)."},
+				{Name: "enrolled", Type: Bool, Since: 1, Meaning: "The partner has an enrollment in the area active on `as_of`."},
+				{Name: "status", Type: Text, Since: 1, Meaning: "`not_started` (total 0), `in_progress` (total above 0, not qualified), " +
+					"`qualified` (qualified, not enrolled) or `enrolled` (enrolled; `qualified` still says whether it qualifies this month)."},
+				since(colRubricID, 1),
+				since(colRunID, 1),
+			},
+		},
+		{
+			Name:   MetricScores,
+			RowPer: "partner x solution area x track x applicable metric, for both tracks of every area",
+			Key:    []string{"partner_id", "solution_area", "track", "metric"},
+			SortBy: []string{"partner_id", "solution_area", "track", "metric"},
+			Notes: []string{
+				"A metric the rubric marks not applicable (advanced certifications in Data & AI and Security) has no row.",
+				"Points of the selected track's rows sum, per category, to the category points of `area_scores`.",
+			},
+			RowGroupSize: rowGroupSize,
+			Columns: []Column{
+				colSnapshotMonth,
+				colAsOf,
+				colPartnerID,
+				colArea,
+				colTrack,
+				{Name: "selected", Type: Bool, Since: 1, Meaning: "This track is the one `area_scores` reports; the other track is scored as a what-if."},
+				{Name: "category", Type: Text, Since: 1, Meaning: "`performance`, `skilling` or `customer_success`."},
+				{Name: "metric", Type: Text, Since: 1, Meaning: "`net_customer_adds`, `intermediate_certifications`, " +
+					"`advanced_certifications`, `usage_growth` or `deployments`."},
+				{Name: "value", Type: Double, Since: 1, Meaning: "The metric's raw measure: for a linear metric the measure itself " +
+					"(net adds, growth in %, active users, services, people); for gated certification steps the person-credits that earn " +
+					"points; for a best-of-options metric the winning option's measure; for a capped sum the component points before the cap.",
+					Null: "when the measure is undefined: usage growth on a zero base"},
+				{Name: "threshold", Type: Double, Since: 1, Meaning: "The value that earns full points, for linear metrics.",
+					Null: "for metrics that are not linear (gated steps, best of options, capped sums)"},
+				{Name: "max_points", Type: Points, Since: 1, Meaning: "The metric's maximum points on this track."},
+				{Name: "points", Type: Points, Since: 1, Meaning: "The metric's points, rounded to 2 decimals: for a linear metric " +
+					"`round(max_points x min(1, max(0, value) / threshold), 2)`."},
+				{Name: "detail", Type: Text, Since: 1, Meaning: "JSON text with the parts behind `value`: per step, per option or per " +
+					"component, the raw figure and its points; `{}` when there is nothing more to say."},
+				colRubricID,
+				colRunID,
+			},
+		},
+		{
+			Name:     Recommendations,
+			RowPer:   "an action for a partner x solution area, on the selected track",
+			Key:      []string{"partner_id", "solution_area", "priority", "metric", "message"},
+			SortBy:   []string{"partner_id", "solution_area", "priority", "metric", "message"},
+			SortNote: "priority is the kind's rank (see below), so each partner-area lists what blocks qualification first.",
+			Notes: []string{
+				"Kinds, by priority: 1 `metric_at_zero` (a metric at 0 points blocks qualification), " +
+					"2 `distance_to_threshold` (a linear metric between 0 and full points), " +
+					"3 `certification_expiring` (a counted certification stops counting within the warning horizon), " +
+					"4 `customer_below_acr_floor` (an Azure customer with usage in S below the net-customer-adds floor).",
+			},
+			RowGroupSize: rowGroupSize,
+			Columns: []Column{
+				colSnapshotMonth,
+				colAsOf,
+				colPartnerID,
+				colArea,
+				{Name: "track", Type: Text, Since: 1, Meaning: "The selected track of the area (as in `area_scores`)."},
+				{Name: "kind", Type: Text, Since: 1, Meaning: "What to act on: `metric_at_zero`, `distance_to_threshold`, " +
+					"`certification_expiring` or `customer_below_acr_floor`."},
+				{Name: "priority", Type: Int32, Since: 2, Meaning: "The kind's rank, 1 (most urgent) to 4."},
+				{Name: "metric", Type: Text, Since: 1, Meaning: "The metric the action improves."},
+				{Name: "message", Type: Text, Since: 1, Meaning: "The action in words."},
+				{Name: "detail", Type: Text, Since: 1, Meaning: "JSON text with the figures behind the message (value, threshold, " +
+					"missing points; person, certification and the day it stops counting; tenant, ACR and floor)."},
+				colRubricID,
+				colRunID,
+			},
+		},
+		{
+			Name:   Rejects,
+			RowPer: "rejected input row",
+			Key:    []string{"table_name", "file", "row_number"},
+			SortBy: []string{"table_name", "file", "row_number"},
+			Notes: []string{
+				"Reasons start with one of: `missing required value: <column>`, `wrong type: <column> = <value> is not a <type>`, " +
+					"`unknown value: <column> = <value>`, `out of range: ...`, `unknown partner: <id>`, `unknown tenant: <id>`, " +
+					"`end before start: ...`, `duplicate key: first seen in <file> row <n>`.",
+				"A backfill reads its inputs once for the whole range: every month of the range lists the same rejects.",
+			},
+			RowGroupSize: rowGroupSize,
+			Columns: []Column{
+				colSnapshotMonth,
+				colAsOf,
+				{Name: "table_name", Type: Text, Since: 1, Meaning: "The input table of the row (`partners`, `tenants`, ...)."},
+				{Name: "file", Type: Text, Since: 1, Meaning: "The input file the row was read from."},
+				{Name: "row_number", Type: Int64, Since: 1, Meaning: "The row's number in the file: data rows from 1, a CSV header excluded."},
+				{Name: "reason", Type: Text, Since: 1, Meaning: "Why the row was rejected (see below)."},
+				{Name: "raw", Type: Text, Since: 1, Meaning: "The row's values as read, as a JSON object."},
+				colRubricID,
+				colRunID,
+			},
+		},
+	}
+}
