@@ -13,7 +13,7 @@ func TestDefaultLoads(t *testing.T) {
 	if r.ID != DefaultID {
 		t.Errorf("id %q, want %q", r.ID, DefaultID)
 	}
-	// Weights of rubric-reference.md §2, enterprise track (SMB has the same maxima).
+	// Published weights, enterprise track (SMB has the same maxima).
 	want := map[string][5]float64{ // nca, intermediate, advanced, usage growth, deployments (0 = not applicable)
 		"data_ai":                {30, 40, 0, 20, 10},
 		"infrastructure":         {30, 20, 20, 20, 10},

@@ -1,6 +1,6 @@
 package stages_test
 
-// Bad input (data-contract.md §3): a missing required column or a reject rate over the limit fails
+// Bad input (docs/inputs.md, "Bad input"): a missing required column or a reject rate over the limit fails
 // the run and publishes nothing; every other bad row is rejected with a stable reason and written to
 // rejects.parquet, and the per-table accounting read = accepted + rejected + out_of_window holds.
 

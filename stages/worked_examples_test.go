@@ -1,6 +1,6 @@
 package stages_test
 
-// Worked examples of ../shared/spec/rubric-reference.md, rebuilt from raw input rows.
+// Worked examples of the rubric's published scoring rules, rebuilt from raw input rows.
 //
 // Every example writes the few rows it needs into t.TempDir() (one CSV per table; tables it does
 // not need get a header-only file), runs snapshot month S = 2026-10 with as-of 2026-11-20 through
@@ -249,7 +249,7 @@ func expectMetric(t *testing.T, out, partner, area, track, metric string, w want
 	}
 }
 
-// --- Skilling: gated certification steps (rubric-reference §3.3 and §6) ---------------------------
+// --- Skilling: gated certification steps and their prerequisites ---------------------------------
 
 // certCase is one worked example of gated steps: the certifications held (person -> codes) and the
 // expected (value, points) on each track. value = 1 per gate_and_points step held + the people of
@@ -616,7 +616,7 @@ func TestWorkedExample_FAQNetCustomerAdds(t *testing.T) {
 }
 
 func TestAzureWorkloadAssociation(t *testing.T) {
-	// An association with a workload covers only that service of the tenant (data-contract: empty
+	// An association with a workload covers only that service of the tenant (docs/inputs.md: empty
 	// workload = every workload). T1 has, in S, 600 ACR on Azure SQL Database and 900 on Azure
 	// Monitor. P1 is associated for Azure SQL Database only: attributed ACR 600. P2 is associated for
 	// every service: attributed 600 + 900 = 1,500.
