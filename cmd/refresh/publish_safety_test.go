@@ -377,7 +377,7 @@ func checkSnapshot(t *testing.T, db *sql.DB, out, month string) pipeline.Manifes
 		if n := countRows(t, db, p); n != o.Rows {
 			t.Errorf("%s: manifest says %d rows, DuckDB count(*) = %d", p, o.Rows, n)
 		}
-		if err := pipeline.VerifyParquet(p, o.Rows); err != nil {
+		if err := pipeline.VerifyParquet(p, pipeline.FileCheck{Rows: o.Rows}); err != nil {
 			t.Errorf("VerifyParquet: %v", err)
 		}
 		if st, err := os.Stat(p); err != nil {
