@@ -180,6 +180,16 @@ func TestVerifyParquetSchema(t *testing.T) {
 	}
 }
 
+// TestKVMetadataParameter: footer metadata values go into COPY ... KV_METADATA as bound parameters,
+// so a value with quotes, braces and a statement separator is stored as it is, never run as SQL.
+func TestKVMetadataParameter(t *testing.T) {
+	hostile := "r'1\"}, ROW_GROUP_SIZE 1); DROP TABLE x; --\n"
+	p := writeQuery(t, t.TempDir(), "kv.parquet", "SELECT 1::BIGINT AS x, 's' AS s", 2048, "capscore.code_version", hostile)
+	if err := VerifyParquet(p, FileCheck{Table: testTable, Rows: 1, Metadata: map[string]string{"capscore.code_version": hostile}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestVerifyParquetRowGroupOrder: sorted rows in small row groups pass (each row group covers its
 // own range of s, so a reader skips the others); the same rows unsorted fail naming the row group.
 func TestVerifyParquetRowGroupOrder(t *testing.T) {
