@@ -42,3 +42,7 @@ func CheckPath(path string) error {
 	}
 	return nil
 }
+
+// EscapeGlob escapes the glob characters of a path, so that a pattern built on it
+// (EscapeGlob(dir) + "/*.parquet") globs only below that exact folder.
+func EscapeGlob(path string) string { return globEscaper.Replace(path) }

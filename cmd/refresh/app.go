@@ -45,6 +45,7 @@ func commands(e env) map[string]command {
 		"report":   &reportCommand{env: e},
 		"config":   &configCommand{env: e},
 		"migrate":  &migrateCommand{env: e},
+		"query":    &queryCommand{env: e},
 	}
 }
 

@@ -85,6 +85,13 @@ var helps = map[string]commandHelp{
 			"the schedule. Precedence: flag > environment > config file > default.",
 		example: "REFRESH_THREADS=2 refresh config --config refresh.yaml --out /srv/capscore",
 	},
+	"query": {
+		short:    "Run SQL on the published tables",
+		synopsis: "refresh query --out DIR [--format table|csv|json] \"SQL\"   (\"-\" reads the SQL from stdin)",
+		summary: "Run SQL in embedded DuckDB with a view per published table (area_scores, metric_scores,\n" +
+			"recommendations, rejects) over every month in its folder, and print the result. docs/analyst.sql holds worked queries.",
+		example: "refresh query --out out --format csv \"SELECT * FROM area_scores WHERE qualified\"",
+	},
 }
 
 // commandList is the subcommands' names, sorted.
