@@ -8,19 +8,21 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/capscore/capscore/outputs"
 )
 
-// The tables every run publishes. A table added later gets its own constant and its own tree; the
-// publication step publishes every table the run staged.
+// The tables every run publishes, named once in package outputs (which declares their schemas). A
+// table added later gets its own tree; the publication step publishes every table the run staged.
 const (
 	// TableAreaScores is one row per partner and solution area.
-	TableAreaScores = "area_scores"
+	TableAreaScores = outputs.AreaScores
 	// TableMetricScores is one row per partner, area, track and metric.
-	TableMetricScores = "metric_scores"
+	TableMetricScores = outputs.MetricScores
 	// TableRecommendations is one row per thing a partner can act on.
-	TableRecommendations = "recommendations"
+	TableRecommendations = outputs.Recommendations
 	// TableRejects is one row per rejected input row.
-	TableRejects = "rejects"
+	TableRejects = outputs.Rejects
 )
 
 // Names inside OUT. Every bookkeeping entry starts with "_" or "." so that no table reader (DuckDB,
