@@ -117,7 +117,7 @@ func checkMigrated(t *testing.T, out string) {
 			if !ok || o.Path != l.RelTableFile(table, m) || o.Rows != oldOut.Rows {
 				t.Errorf("%s %s: manifest output %+v, old %+v", m, table, o, oldOut)
 			}
-			if err := VerifyParquet(l.TableFile(table, m), o.Rows); err != nil {
+			if err := VerifyParquet(l.TableFile(table, m), FileCheck{Rows: o.Rows}); err != nil {
 				t.Error(err)
 			}
 			// Every old column keeps its values (EXCEPT ALL both ways, on the old file's columns).
