@@ -92,7 +92,10 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (*Result, error) {
 // each month runs the remaining stages and is published atomically on its own, so each month's
 // qualified_in_window sees the months before it. A failed month stops the range unless keepGoing.
 // The returned error is for what stopped the whole range (lock, inputs, cancellation).
-func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keepGoing bool) ([]MonthResult, error) {
+//
+// With KeepPublished or KeepPublishedSince, the months to leave alone are decided once the lock is
+// held; their results carry an error wrapping ErrAlreadyPublished and the ledger records them skipped.
+func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keepGoing bool) (results []MonthResult, err error) {
 	if len(months) == 0 {
 		return nil, fmt.Errorf("run range: no months")
 	}
@@ -144,6 +147,13 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		log.Warn("could not remove old spill folders", zap.Error(err))
 	}
 	ledger := OpenLedger(base.Out)
+	var kept []MonthResult
+	if months, ids, cfgs, kept = keepPublished(base, months, ids, cfgs, ledger, log); len(kept) > 0 {
+		defer func() { results = mergeResults(results, kept) }()
+		if len(months) == 0 {
+			return nil, nil
+		}
+	}
 
 	rec := func(i int, status, reason string, st time.Time, snapshot string) {
 		r := Record{RunID: ids[i], Month: months[i].String(), AsOf: cfgs[i].AsOf.Format("2006-01-02"), Kind: cfgs[i].kind(),
@@ -209,7 +219,7 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 			months[0], months[len(months)-1], window.From, window.To))
 	}
 
-	results := make([]MonthResult, len(months))
+	results = make([]MonthResult, len(months))
 	for i, m := range months {
 		results[i].Month = m
 		mstart := started

@@ -55,6 +55,7 @@ func (c *statusCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "refresh status: warning: %v; showing manifests only\n", err)
 	}
+	warnQuarantine(c.stderr, "status", out)
 	months, err := snapshotStatus(out, pipeline.PublishedByMonth(recs))
 	if err != nil {
 		return err
