@@ -142,10 +142,6 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	if err := layout.CheckCurrent(); err != nil {
 		return nil, err
 	}
-	// Spill folders of killed runs: no other run is active while we hold the lock.
-	if err := os.RemoveAll(filepath.Join(base.Out, "_tmp")); err != nil {
-		log.Warn("could not remove old spill folders", zap.Error(err))
-	}
 	ledger := OpenLedger(base.Out)
 	var kept []MonthResult
 	if months, ids, cfgs, kept = keepPublished(base, months, ids, cfgs, ledger, log); len(kept) > 0 {
@@ -185,19 +181,23 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	if err != nil {
 		return nil, failAll(0, err)
 	}
-	tempDir := base.TempDir
-	if tempDir == "" {
-		// Spill beside the output, under a folder the analyst glob never matches.
-		tempDir = filepath.Join(base.Out, "_tmp", rangeID)
-		defer os.RemoveAll(tempDir)
+	// The run spills to its own folder (its run id) under --temp-dir or OUT/_tmp, removes only that
+	// folder, and clears the folders of dead runs, also in OUT/_tmp when --temp-dir is elsewhere.
+	spill, err := OpenSpill(SpillRoot(base), rangeID, log)
+	if err != nil {
+		return nil, failAll(0, err)
 	}
-	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: tempDir}, log)
+	defer spill.Close()
+	if base.TempDir != "" {
+		RemoveDeadSpills(filepath.Join(base.Out, SpillDirName), log)
+	}
+	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: spill.Dir()}, log)
 	if err != nil {
 		return nil, failAll(0, err)
 	}
 	defer db.Close()
 	// From here on DuckDB reads and writes only the input folder, OUT and the spill folder.
-	if err := db.Lockdown(ctx, base.Input, base.Out, tempDir); err != nil {
+	if err := db.Lockdown(ctx, base.Input, base.Out, spill.Dir()); err != nil {
 		return nil, failAll(0, err)
 	}
 
