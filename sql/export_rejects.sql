@@ -1,2 +1,2 @@
 SELECT $month_label AS snapshot_month, table_name, file, row_number, reason, raw
-FROM rejects ORDER BY table_name, file, row_number
+FROM rejects ORDER BY table_name, file, row_number, reason, raw
