@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -189,7 +188,7 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	}
 	defer spill.Close()
 	if base.TempDir != "" {
-		RemoveDeadSpills(filepath.Join(base.Out, SpillDirName), log)
+		RemoveDeadSpills(NewLayout(base.Out).TempRoot(), log)
 	}
 	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: spill.Dir()}, log)
 	if err != nil {

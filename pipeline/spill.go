@@ -12,10 +12,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// SpillDirName is the folder under OUT that holds the spill folders of runs without --temp-dir.
-// The leading underscore keeps it out of analyst globs.
-const SpillDirName = "_tmp"
-
 // runIDPattern matches NewRunID's ids: only such folders under a spill root are ever removed, so a
 // --temp-dir shared with other programs (/tmp) loses nothing else.
 var runIDPattern = regexp.MustCompile(`^[0-9]{8}T[0-9]{6}Z-[0-9a-f]{6}$`)
@@ -35,7 +31,7 @@ func SpillRoot(cfg Config) string {
 	if cfg.TempDir != "" {
 		return cfg.TempDir
 	}
-	return filepath.Join(cfg.Out, SpillDirName)
+	return NewLayout(cfg.Out).TempRoot()
 }
 
 // OpenSpill makes the spill folder of run runID under root, after removing the folders of dead
