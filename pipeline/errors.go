@@ -2,6 +2,10 @@ package pipeline
 
 import "errors"
 
+// WarnDamagedMonth starts a manifest warning about an earlier published month whose files do not
+// read; `refresh status` shows these warnings.
+const WarnDamagedMonth = "damaged earlier month"
+
 // Sentinel outcomes that callers (the CLI's exit-code mapping, the scheduler, backfills) branch on.
 var (
 	// ErrBadInput means the input could not be used: a missing required column, an unreadable file,

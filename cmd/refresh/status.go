@@ -120,6 +120,11 @@ func snapshotStatus(out string, published map[string]pipeline.Record) ([]monthSt
 				rows := o.Rows
 				ms.AreaScoresRows = &rows
 			}
+			for _, w := range m.Warnings {
+				if strings.HasPrefix(w, pipeline.WarnDamagedMonth) {
+					ms.Note = joinNote(ms.Note, w)
+				}
+			}
 		}
 		switch {
 		case inLedger && (ms.RunID == "" || led.RunID == ms.RunID):
