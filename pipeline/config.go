@@ -40,6 +40,14 @@ type Config struct {
 	// MaxQualifiedDrift is the share the count of qualified partner-areas may move against the
 	// previous published month before the drift guard stops the run (nil = DefaultMaxQualifiedDrift).
 	MaxQualifiedDrift *float64
+	// KeepPublished leaves a month that is already published as it is, decided once the run holds
+	// the lock: a backfill without --force does not rebuild a month another run published while it
+	// waited.
+	KeepPublished bool
+	// KeepPublishedSince, when set, leaves as it is a month published by a run that finished at or
+	// after this time, decided once the run holds the lock: a scheduled fire does not replace a month
+	// published after the fire time.
+	KeepPublishedSince time.Time
 	// SkipReadiness scores even when a usage table has no rows for S or S-12.
 	SkipReadiness bool
 	// Kind is the ledger kind of the run: run (default), backfill or skilling.

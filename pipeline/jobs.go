@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // ScheduledJobs runs the scheduler's jobs on a Runner: the monthly refresh of a month, and the
@@ -19,10 +21,12 @@ type ScheduledJobs struct {
 	Base Config
 }
 
-// MonthlyRefresh builds and publishes month; a scheduled run waits for the output lock.
+// MonthlyRefresh builds and publishes month; a scheduled run waits for the output lock. A month
+// published after firedAt (by hand, or by another run while this one waited) is left as it is:
+// the error wraps ErrAlreadyPublished.
 func (j ScheduledJobs) MonthlyRefresh(ctx context.Context, month Month, firedAt time.Time) error {
 	cfg := j.Base
-	cfg.Month, cfg.AsOf, cfg.WaitForLock = month, time.Time{}, true
+	cfg.Month, cfg.AsOf, cfg.WaitForLock, cfg.KeepPublishedSince = month, time.Time{}, true, firedAt
 	_, err := j.Runner.RunMonth(ctx, cfg)
 	return err
 }
@@ -43,15 +47,22 @@ func (j ScheduledJobs) SkillingRefresh(ctx context.Context, asOf time.Time) erro
 }
 
 // FireHistory remembers when each scheduled job last fired successfully, in OUT/_runs/fires.json,
-// so the daemon can catch up a fire it missed while it was down.
+// so the daemon can catch up a fire it missed while it was down. A fires.json that does not decode
+// is moved aside into OUT/_runs/quarantine and the history starts empty: the daemon then catches up
+// the latest fire, and the run skips the month when it was published after that fire.
 type FireHistory struct {
+	out  string
 	path string
+	log  *zap.Logger
 	mu   sync.Mutex
 }
 
-// NewFireHistory returns the fire history kept under out.
-func NewFireHistory(out string) *FireHistory {
-	return &FireHistory{path: filepath.Join(NewLayout(out).RunsDir(), "fires.json")}
+// NewFireHistory returns the fire history kept under out; log (may be nil) hears of a quarantined file.
+func NewFireHistory(out string, log *zap.Logger) *FireHistory {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &FireHistory{out: out, path: filepath.Join(NewLayout(out).RunsDir(), "fires.json"), log: log}
 }
 
 func (h *FireHistory) read() (map[string]time.Time, error) {
@@ -64,7 +75,13 @@ func (h *FireHistory) read() (map[string]time.Time, error) {
 		return nil, err
 	}
 	if err := json.Unmarshal(b, &fires); err != nil {
-		return nil, fmt.Errorf("fire history %s: %w", h.path, err)
+		dst, qerr := quarantineFile(h.out, h.path)
+		if qerr != nil {
+			return nil, fmt.Errorf("fire history %s: %w; moving it aside: %w", h.path, err, qerr)
+		}
+		h.log.Warn("fire history does not decode; kept aside, starting an empty history",
+			zap.String("path", h.path), zap.String("kept_as", dst), zap.Error(err))
+		return map[string]time.Time{}, nil
 	}
 	return fires, nil
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -157,18 +158,34 @@ func cutTornTail(f *os.File) error {
 	return f.Truncate(0)
 }
 
-// Records reads every record in append order. A missing ledger has no records. An unterminated last
-// line (a crash or an append in progress) is skipped; any other line that does not decode is an
-// error.
-func (l *Ledger) Records() ([]Record, error) {
+// BadLine is a ledger line that does not decode as a run record (hand-edited, or damaged on disk).
+// It is quarantined: every reader skips it, counts it and shows it; the ledger is append-only, so
+// the line itself stays where it is as evidence.
+type BadLine struct {
+	// Line is the 1-based line number in the ledger file.
+	Line int `json:"line"`
+	// Text is the start of the line (at most 200 bytes).
+	Text string `json:"text"`
+	// Err says why it is not a record.
+	Err string `json:"error"`
+}
+
+// String reads like: line 2 (invalid character 'o' in literal null (expecting 'u')).
+func (b BadLine) String() string { return fmt.Sprintf("line %d (%s)", b.Line, b.Err) }
+
+// Read reads every record in append order, and the lines that are not records. A missing ledger
+// has neither. An unterminated last line (a crash or an append in progress) is skipped silently;
+// only a file that cannot be read is an error.
+func (l *Ledger) Read() ([]Record, []BadLine, error) {
 	data, err := os.ReadFile(l.path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ledger %s: %w", l.path, err)
+		return nil, nil, fmt.Errorf("ledger %s: %w", l.path, err)
 	}
 	var recs []Record
+	var bad []BadLine
 	for n := 1; len(data) > 0; n++ {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
@@ -180,16 +197,27 @@ func (l *Ledger) Records() ([]Record, error) {
 			continue
 		}
 		var r Record
-		if err := json.Unmarshal(line, &r); err != nil {
-			return nil, fmt.Errorf("ledger %s: line %d: %w", l.path, n, err)
+		err := json.Unmarshal(line, &r)
+		if err == nil && r.RunID == "" {
+			err = errors.New("no run_id")
+		}
+		if err != nil {
+			bad = append(bad, BadLine{Line: n, Text: string(line[:min(len(line), 200)]), Err: err.Error()})
+			continue
 		}
 		recs = append(recs, r)
 	}
-	return recs, nil
+	return recs, bad, nil
+}
+
+// Records reads every record in append order, skipping quarantined lines (see Read).
+func (l *Ledger) Records() ([]Record, error) {
+	recs, _, err := l.Read()
+	return recs, err
 }
 
 // Latest returns the latest record of each run id. An unreadable ledger gives nil; use Records and
-// LatestByRun to see the error.
+// LatestByRun to see the error. Quarantined lines are skipped.
 func (l *Ledger) Latest() map[string]Record {
 	recs, err := l.Records()
 	if err != nil {
@@ -226,4 +254,73 @@ func PublishedByMonth(recs []Record) map[string]Record {
 		}
 	}
 	return m
+}
+
+// QuarantineDir is the folder under RunsDir where damaged bookkeeping files are kept aside.
+const QuarantineDir = "quarantine"
+
+// Quarantined is the damaged bookkeeping of an output folder: ledger lines every reader skips and
+// files moved aside (a fire history that did not decode).
+type Quarantined struct {
+	// LedgerLines are the ledger lines that are not records.
+	LedgerLines []BadLine `json:"ledger_lines,omitempty"`
+	// Files are the files kept aside under OUT/_runs/quarantine.
+	Files []string `json:"files,omitempty"`
+}
+
+// Empty reports whether nothing is quarantined.
+func (q Quarantined) Empty() bool { return len(q.LedgerLines) == 0 && len(q.Files) == 0 }
+
+// String summarises what is quarantined for a warning line.
+func (q Quarantined) String() string {
+	var parts []string
+	if n := len(q.LedgerLines); n > 0 {
+		lines := make([]string, 0, min(n, 3))
+		for _, b := range q.LedgerLines[:min(n, 3)] {
+			lines = append(lines, b.String())
+		}
+		more := ""
+		if n > 3 {
+			more = fmt.Sprintf(" and %d more", n-3)
+		}
+		parts = append(parts, fmt.Sprintf("%d ledger line(s) skipped: %s%s", n, strings.Join(lines, ", "), more))
+	}
+	if n := len(q.Files); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d damaged file(s) kept aside: %s", n, strings.Join(q.Files, ", ")))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// QuarantineOf reports the quarantined bookkeeping of out.
+func QuarantineOf(out string) (Quarantined, error) {
+	var q Quarantined
+	_, bad, err := OpenLedger(out).Read()
+	if err != nil {
+		return q, err
+	}
+	q.LedgerLines = bad
+	entries, err := os.ReadDir(filepath.Join(out, RunsDir, QuarantineDir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return q, err
+	}
+	for _, e := range entries {
+		q.Files = append(q.Files, filepath.Join(out, RunsDir, QuarantineDir, e.Name()))
+	}
+	return q, nil
+}
+
+// quarantineFile moves a damaged bookkeeping file into OUT/_runs/quarantine under a name carrying
+// the time, and returns the new path.
+func quarantineFile(out, path string) (string, error) {
+	dir := filepath.Join(out, RunsDir, QuarantineDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	base := filepath.Base(path)
+	ext := filepath.Ext(base)
+	dst := filepath.Join(dir, strings.TrimSuffix(base, ext)+"-"+time.Now().UTC().Format("20060102T150405.000000000Z")+ext)
+	if err := os.Rename(path, dst); err != nil {
+		return "", err
+	}
+	return dst, syncDir(dir)
 }

@@ -105,16 +105,31 @@ func TestLedger(t *testing.T) {
 		}
 	})
 
-	t.Run("CorruptMiddleLineIsAnError", func(t *testing.T) {
+	t.Run("CorruptLinesAreQuarantined", func(t *testing.T) {
 		out := t.TempDir()
 		l := OpenLedger(out)
 		os.MkdirAll(filepath.Dir(l.Path()), 0o755)
-		os.WriteFile(l.Path(), []byte("{\"run_id\":\"a\"}\nnot json\n{\"run_id\":\"b\"}\n"), 0o644)
-		if _, err := l.Records(); err == nil || !strings.Contains(err.Error(), "line 2") {
-			t.Errorf("err = %v, want an error naming line 2", err)
+		os.WriteFile(l.Path(), []byte("{\"run_id\":\"a\"}\nnot json\n{}\n{\"run_id\":\"b\",\"status\":\"published\",\"month\":\"2026-10\"}\n"), 0o644)
+		recs, bad, err := l.Read()
+		if err != nil || len(recs) != 2 || recs[0].RunID != "a" || recs[1].RunID != "b" {
+			t.Fatalf("Read = %+v, %v; want records a and b", recs, err)
 		}
-		if l.Latest() != nil {
-			t.Errorf("Latest of an unreadable ledger is not nil")
+		if len(bad) != 2 || bad[0].Line != 2 || bad[0].Text != "not json" || bad[1].Line != 3 || bad[1].Err != "no run_id" {
+			t.Errorf("bad lines = %+v, want line 2 (not json) and line 3 (no run_id)", bad)
+		}
+		if got := l.Published()["2026-10"].RunID; got != "b" {
+			t.Errorf("Published()[2026-10] = %q, want b: a bad line must not hide the records after it", got)
+		}
+		// An append after a bad line works, and the bad line stays in place.
+		if err := l.Append(Record{RunID: "c", Month: "2026-11", Status: StatusRunning}); err != nil {
+			t.Fatal(err)
+		}
+		q, err := QuarantineOf(out)
+		if err != nil || len(q.LedgerLines) != 2 || len(q.Files) != 0 {
+			t.Fatalf("QuarantineOf = %+v, %v", q, err)
+		}
+		if want := "2 ledger line(s) skipped: line 2 (invalid character"; !strings.HasPrefix(q.String(), want) {
+			t.Errorf("summary %q, want it to start with %q", q, want)
 		}
 	})
 }

@@ -21,6 +21,15 @@ const LockFile = ".refresh.lock"
 // lockPollInterval is how often a waiting AcquireLock retries.
 var lockPollInterval = 500 * time.Millisecond
 
+// holderSettle is how long AcquireLock keeps looking at a held lock whose file names no holder
+// before it reports "holder unknown", and holderPoll how often it looks. A holder takes the flock
+// first and writes its name just after, and clears its name just before it unlocks, so an empty
+// file under a held flock is normally one of those instants, not a lasting state.
+var (
+	holderSettle = 2 * time.Second
+	holderPoll   = 5 * time.Millisecond
+)
+
 // LockHolder says who holds the output lock. It is written as JSON into the lock file so that a
 // second run can name the first in its error, and so that a lock left by a crash can be recognised.
 type LockHolder struct {
@@ -34,9 +43,12 @@ type LockHolder struct {
 	Host string `json:"host"`
 }
 
+// isZero reports whether the holder names nobody (an empty or half-written lock file).
+func (h LockHolder) isZero() bool { return h.PID == 0 && h.RunID == "" }
+
 // String describes the holder the way error messages and logs show it.
 func (h LockHolder) String() string {
-	if h.PID == 0 && h.RunID == "" {
+	if h.isZero() {
 		return "holder unknown"
 	}
 	s := fmt.Sprintf("pid %d", h.PID)
@@ -82,6 +94,10 @@ type Lock struct {
 // an error wrapping ErrCanceled and context.Canceled; a deadline returns the *LockedError joined
 // with context.DeadlineExceeded.
 //
+// A held lock whose file names no holder yet (the holder has just taken the flock and not yet
+// written its name) is looked at again every few milliseconds for up to two seconds, so the
+// error names the holder instead of "holder unknown".
+//
 // A lock file whose flock is free but which still names a holder was left by a run that died
 // without releasing it; it is taken over and logged as "took over stale lock".
 func AcquireLock(ctx context.Context, out string, holder LockHolder, wait bool, log *zap.Logger) (*Lock, error) {
@@ -108,6 +124,7 @@ func AcquireLock(ctx context.Context, out string, holder LockHolder, wait bool, 
 	fd := int(f.Fd())
 
 	var ticker *time.Ticker
+	var emptySince time.Time
 	loggedWait := false
 	for {
 		err := flockRetry(fd, unix.LOCK_EX|unix.LOCK_NB)
@@ -118,7 +135,19 @@ func AcquireLock(ctx context.Context, out string, holder LockHolder, wait bool, 
 			f.Close()
 			return nil, fmt.Errorf("lock %s: flock: %w", out, err)
 		}
-		held := &LockedError{Out: out, Holder: readHolder(f)}
+		h := readHolder(f)
+		if h.isZero() && ctx.Err() == nil {
+			// Held, but no name yet (or any more): look again, and retry the flock, shortly.
+			if emptySince.IsZero() {
+				emptySince = time.Now()
+			}
+			if time.Since(emptySince) < holderSettle {
+				time.Sleep(holderPoll)
+				continue
+			}
+		}
+		emptySince = time.Time{}
+		held := &LockedError{Out: out, Holder: h}
 		if !wait {
 			f.Close()
 			return nil, held
@@ -142,7 +171,7 @@ func AcquireLock(ctx context.Context, out string, holder LockHolder, wait bool, 
 	}
 
 	// We hold the flock. Anything still in the file was left by a run that did not release.
-	if old := readHolder(f); old.PID != 0 || old.RunID != "" {
+	if old := readHolder(f); !old.isZero() {
 		alive := old.PID > 0 && (old.Host == "" || old.Host == hostname()) && processExists(old.PID)
 		log.Warn("took over stale lock", zap.String("out", out), zap.Int("old_pid", old.PID),
 			zap.String("old_run_id", old.RunID), zap.Time("old_started", old.Started),

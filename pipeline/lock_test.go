@@ -256,3 +256,68 @@ func TestAcquireLock_CrossProcess(t *testing.T) {
 		}
 	})
 }
+
+// flockRaw takes the flock on out's lock file the way a holder does in the instant before it writes
+// its name: held, with an empty file.
+func flockRaw(t *testing.T, out string) *os.File {
+	t.Helper()
+	f, err := os.OpenFile(filepath.Join(out, LockFile), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// TestAcquireLock_HolderWrittenAfterFlock: a second run that finds the lock held before the
+// holder has written its name waits for the name instead of reporting "holder unknown".
+func TestAcquireLock_HolderWrittenAfterFlock(t *testing.T) {
+	out := t.TempDir()
+	f := flockRaw(t, out)
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		_ = writeHolder(f, testHolder(123, "run-a"))
+	}()
+	_, err := AcquireLock(context.Background(), out, testHolder(456, "run-b"), false, zap.NewNop())
+	var le *LockedError
+	if !errors.As(err, &le) || le.Holder.PID != 123 || le.Holder.RunID != "run-a" {
+		t.Fatalf("err = %v, want a LockedError naming pid 123, run-a", err)
+	}
+}
+
+// TestAcquireLock_HolderNeverWritten: a held lock that never names its holder is reported as
+// held by an unknown holder once the settle time has passed; AcquireLock does not hang.
+func TestAcquireLock_HolderNeverWritten(t *testing.T) {
+	old := holderSettle
+	holderSettle = 200 * time.Millisecond
+	defer func() { holderSettle = old }()
+	out := t.TempDir()
+	flockRaw(t, out)
+	start := time.Now()
+	_, err := AcquireLock(context.Background(), out, testHolder(456, "run-b"), false, zap.NewNop())
+	if !errors.Is(err, ErrLocked) || !strings.Contains(err.Error(), "holder unknown") {
+		t.Fatalf("err = %v, want ErrLocked with holder unknown", err)
+	}
+	if d := time.Since(start); d < holderSettle {
+		t.Errorf("gave up after %v, before the settle time %v", d, holderSettle)
+	}
+}
+
+// TestAcquireLock_FreedWhileLooking: a holder that clears its name and unlocks while a second run
+// looks at the empty file lets the second run take the lock.
+func TestAcquireLock_FreedWhileLooking(t *testing.T) {
+	out := t.TempDir()
+	f := flockRaw(t, out)
+	go func() {
+		time.Sleep(100 * time.Millisecond)
+		_ = unix.Flock(int(f.Fd()), unix.LOCK_UN)
+	}()
+	l, err := AcquireLock(context.Background(), out, testHolder(456, "run-b"), false, zap.NewNop())
+	if err != nil {
+		t.Fatalf("err = %v, want the lock once the holder let go", err)
+	}
+	l.Release()
+}

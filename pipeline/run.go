@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
 	"time"
 
 	"go.uber.org/zap"
@@ -92,7 +91,10 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (*Result, error) {
 // each month runs the remaining stages and is published atomically on its own, so each month's
 // qualified_in_window sees the months before it. A failed month stops the range unless keepGoing.
 // The returned error is for what stopped the whole range (lock, inputs, cancellation).
-func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keepGoing bool) ([]MonthResult, error) {
+//
+// With KeepPublished or KeepPublishedSince, the months to leave alone are decided once the lock is
+// held; their results carry an error wrapping ErrAlreadyPublished and the ledger records them skipped.
+func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keepGoing bool) (results []MonthResult, err error) {
 	if len(months) == 0 {
 		return nil, fmt.Errorf("run range: no months")
 	}
@@ -140,11 +142,14 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	if len(rolled) > 0 || len(removed) > 0 {
 		log.Info("removed leftovers of an earlier run", zap.Strings("rolled_forward", rolled), zap.Strings("paths", removed))
 	}
-	// Spill folders of killed runs: no other run is active while we hold the lock.
-	if err := os.RemoveAll(filepath.Join(base.Out, "_tmp")); err != nil {
-		log.Warn("could not remove old spill folders", zap.Error(err))
-	}
 	ledger := OpenLedger(base.Out)
+	var kept []MonthResult
+	if months, ids, cfgs, kept = keepPublished(base, months, ids, cfgs, ledger, log); len(kept) > 0 {
+		defer func() { results = mergeResults(results, kept) }()
+		if len(months) == 0 {
+			return nil, nil
+		}
+	}
 
 	rec := func(i int, status, reason string, st time.Time, snapshot string) {
 		r := Record{RunID: ids[i], Month: months[i].String(), AsOf: cfgs[i].AsOf.Format("2006-01-02"), Kind: cfgs[i].kind(),
@@ -176,19 +181,23 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	if err != nil {
 		return nil, failAll(0, err)
 	}
-	tempDir := base.TempDir
-	if tempDir == "" {
-		// Spill beside the output, under a folder the analyst glob never matches.
-		tempDir = filepath.Join(base.Out, "_tmp", rangeID)
-		defer os.RemoveAll(tempDir)
+	// The run spills to its own folder (its run id) under --temp-dir or OUT/_tmp, removes only that
+	// folder, and clears the folders of dead runs, also in OUT/_tmp when --temp-dir is elsewhere.
+	spill, err := OpenSpill(SpillRoot(base), rangeID, log)
+	if err != nil {
+		return nil, failAll(0, err)
 	}
-	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: tempDir}, log)
+	defer spill.Close()
+	if base.TempDir != "" {
+		RemoveDeadSpills(NewLayout(base.Out).TempRoot(), log)
+	}
+	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: spill.Dir()}, log)
 	if err != nil {
 		return nil, failAll(0, err)
 	}
 	defer db.Close()
 	// From here on DuckDB reads and writes only the input folder, OUT and the spill folder.
-	if err := db.Lockdown(ctx, base.Input, base.Out, tempDir); err != nil {
+	if err := db.Lockdown(ctx, base.Input, base.Out, spill.Dir()); err != nil {
 		return nil, failAll(0, err)
 	}
 
@@ -210,7 +219,7 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 			months[0], months[len(months)-1], window.From, window.To))
 	}
 
-	results := make([]MonthResult, len(months))
+	results = make([]MonthResult, len(months))
 	for i, m := range months {
 		results[i].Month = m
 		mstart := started

@@ -68,6 +68,9 @@ const (
 	outcomeNotReady = "not_ready"
 	outcomeCanceled = "canceled"
 	outcomePanic    = "panic"
+	// outcomePublished: the month was already published after the fire time and was left as it
+	// is; the fire counts as done.
+	outcomePublished = "already_published"
 )
 
 // catchUpWindow bounds the look-back for a missed fire: long enough to see the last fire of a
@@ -79,7 +82,8 @@ const catchUpWindow = 40 * 24 * time.Hour
 // Policies: a fire of a job that is still running is skipped (robfig/cron SkipIfStillRunning);
 // a panic in a job is recovered and logged, and the job keeps its schedule; a job that reports
 // pipeline.ErrSourceNotReady is retried with exponential backoff until the readiness deadline;
-// a fire is recorded in History only when it succeeds; at start, each monthly_refresh job whose
+// a fire is recorded in History only when it succeeds, or when the job finds its month already
+// published after the fire time (pipeline.ErrAlreadyPublished; the month is left as it is); at start, each monthly_refresh job whose
 // most recent scheduled fire (within 40 days) is later than its last recorded fire, or that has no
 // record at all, is run once for that missed fire. Older missed months are not replayed: that is
 // what `refresh backfill` is for.
@@ -300,6 +304,10 @@ func (d *Daemon) fire(ctx context.Context, j JobConfig, firedAt time.Time, catch
 	err = d.retryNotReady(ctx, log, work)
 
 	done := []zap.Field{zap.Duration(keyDuration, time.Since(start)), zap.String(keyOutcome, outcome(ctx, err))}
+	if errors.Is(err, pipeline.ErrAlreadyPublished) {
+		done = append(done, zap.String("reason", err.Error()))
+		err = nil
+	}
 	if err != nil {
 		log.Error("fire done", append(done, zap.Error(err))...)
 		return err
@@ -318,6 +326,8 @@ func outcome(ctx context.Context, err error) string {
 	switch {
 	case err == nil:
 		return outcomeOK
+	case errors.Is(err, pipeline.ErrAlreadyPublished):
+		return outcomePublished
 	case ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, pipeline.ErrCanceled)):
 		return outcomeCanceled
 	case errors.Is(err, pipeline.ErrSourceNotReady):

@@ -37,7 +37,7 @@ WHERE family IN ('azure', 'security') AND part IN ('', 'azure') GROUP BY ALL
 -- security services.
 CREATE OR REPLACE TABLE az_tm AS
 WITH m AS (
-    SELECT u.tenant_key, u.month, sum(u.acr) AS acr, sum(u.acr) FILTER (WHERE s.security) AS sec
+    SELECT u.tenant_key, u.month, sum(exact(u.acr))::DOUBLE AS acr, (sum(exact(u.acr)) FILTER (WHERE s.security))::DOUBLE AS sec
     FROM azure_consumption u LEFT JOIN rb_service s ON s.name = u.service
     WHERE u.month BETWEEN (SELECT s23 FROM params) AND (SELECT s FROM params)
     GROUP BY u.tenant_key, u.month
@@ -54,18 +54,18 @@ WITH u AS (
 )
 SELECT tenant_key, service,
     [
-        coalesce(sum(acr) FILTER (WHERE i = 12), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 13), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 14), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 15), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 16), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 17), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 18), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 19), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 20), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 21), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 22), 0),
-        coalesce(sum(acr) FILTER (WHERE i = 23), 0)
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 12), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 13), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 14), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 15), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 16), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 17), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 18), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 19), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 20), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 21), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 22), 0)::DOUBLE,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 23), 0)::DOUBLE
     ] AS acr
 FROM u GROUP BY tenant_key, service
 ;
@@ -105,21 +105,21 @@ WITH r AS (
     WHERE (k.azure AND w.i >= 10) OR (k.security AND w.is_sec)
 )
 SELECT set_key, partner_key, tenant_key,
-    coalesce(sum(acr) FILTER (WHERE azure AND i = 23), 0) AS acr_s,
-    coalesce(sum(acr) FILTER (WHERE azure AND i = 22), 0) AS acr_s1,
-    coalesce(sum(acr) FILTER (WHERE azure AND i = 11), 0) AS acr_s12,
-    coalesce(sum(acr) FILTER (WHERE azure AND i = 10), 0) AS acr_s13,
-    coalesce(sum(acr) FILTER (WHERE azure AND i = base_idx), 0) AS acr_base,
-    coalesce(sum(sec) FILTER (WHERE security AND i = 23), 0) AS sec_s,
-    coalesce(sum(sec) FILTER (WHERE security AND i = base_idx), 0) AS sec_base,
-    coalesce(sum(sec) FILTER (WHERE security AND i >= 12), 0) AS sec_ttm,
-    coalesce(sum(sec) FILTER (WHERE security AND i <= 11), 0) AS sec_prev_ttm
+    coalesce(sum(exact(acr)) FILTER (WHERE azure AND i = 23), 0)::DOUBLE AS acr_s,
+    coalesce(sum(exact(acr)) FILTER (WHERE azure AND i = 22), 0)::DOUBLE AS acr_s1,
+    coalesce(sum(exact(acr)) FILTER (WHERE azure AND i = 11), 0)::DOUBLE AS acr_s12,
+    coalesce(sum(exact(acr)) FILTER (WHERE azure AND i = 10), 0)::DOUBLE AS acr_s13,
+    coalesce(sum(exact(acr)) FILTER (WHERE azure AND i = base_idx), 0)::DOUBLE AS acr_base,
+    coalesce(sum(exact(sec)) FILTER (WHERE security AND i = 23), 0)::DOUBLE AS sec_s,
+    coalesce(sum(exact(sec)) FILTER (WHERE security AND i = base_idx), 0)::DOUBLE AS sec_base,
+    coalesce(sum(exact(sec)) FILTER (WHERE security AND i >= 12), 0)::DOUBLE AS sec_ttm,
+    coalesce(sum(exact(sec)) FILTER (WHERE security AND i <= 11), 0)::DOUBLE AS sec_prev_ttm
 FROM r
 GROUP BY set_key, partner_key, tenant_key
 ;
 -- Attributed ACR per (Azure set, partner, service) over S-11..S, for deployments.
 CREATE OR REPLACE TABLE az_services AS
-SELECT set_key, partner_key, service, sum(acr_ttm) AS acr_ttm
+SELECT set_key, partner_key, service, sum(exact(acr_ttm))::DOUBLE AS acr_ttm
 FROM (
     SELECT c.set_key, c.partner_key, ts.service,
         CASE WHEN (c.mask_all >> 12) & 4095 = 4095 THEN list_sum(ts.acr)
@@ -157,8 +157,8 @@ GROUP BY m.solution_area, m.track, m.metric, t.partner_key, m.acr_floor
 INSERT INTO measures
 WITH g AS (
     SELECT c.set_key, c.partner_key,
-        sum(CASE WHEN c.cov_s THEN coalesce(t.acr_s, 0) ELSE 0 END) AS acr_now,
-        sum(coalesce(t.acr_base, 0)) AS acr_base, count(*) AS tenants
+        sum(exact(CASE WHEN c.cov_s THEN coalesce(t.acr_s, 0) ELSE 0 END))::DOUBLE AS acr_now,
+        sum(exact(coalesce(t.acr_base, 0)))::DOUBLE AS acr_base, count(*) AS tenants
     FROM az_cov_t c
     LEFT JOIN az_pt t ON t.set_key = c.set_key AND t.partner_key = c.partner_key AND t.tenant_key = c.tenant_key
     WHERE c.cov_s OR c.cov_s12

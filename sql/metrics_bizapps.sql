@@ -60,7 +60,7 @@ WHERE has_bit(c.mask_cs, 23) OR has_bit(c.mask_cs, 11)
 INSERT INTO measures
 WITH g AS (
     SELECT b.set_key, b.partner_key,
-        sum(coalesce(cur.mcv, 0)) AS mcv_now, sum(coalesce(base.mcv, 0)) AS mcv_base, count(*) AS pairs
+        sum(exact(coalesce(cur.mcv, 0)))::DOUBLE AS mcv_now, sum(exact(coalesce(base.mcv, 0)))::DOUBLE AS mcv_base, count(*) AS pairs
     FROM ba_growth_base b
     CROSS JOIN params p
     LEFT JOIN ba_attr cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key

@@ -1,3 +1,8 @@
+-- exact(x) turns a DOUBLE into DECIMAL(38,10): sum(exact(x)) is exact, so it is the same whatever
+-- order the threads add in (a DOUBLE sum is not). Every sum of a DOUBLE (integer sums are exact already) is written
+-- sum(exact(x))::DOUBLE: measures stay DOUBLE and two runs of the same input give the same bits.
+CREATE OR REPLACE MACRO exact(x) AS x::DECIMAL(38,10)
+;
 -- Shared inputs of every metric family. Parameters: $s (snapshot month S, first day), $asof (A).
 CREATE OR REPLACE TABLE params AS
 SELECT $s::DATE AS s,

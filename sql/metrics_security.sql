@@ -108,7 +108,7 @@ WITH comp AS (
 az AS (
     -- Growth base as for Azure usage growth: tenants covered in S or S-12.
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_key,
-        sum(CASE WHEN c.cov_s THEN coalesce(x.sec_s, 0) ELSE 0 END) AS now, sum(coalesce(x.sec_base, 0)) AS base
+        sum(exact(CASE WHEN c.cov_s THEN coalesce(x.sec_s, 0) ELSE 0 END))::DOUBLE AS now, sum(exact(coalesce(x.sec_base, 0)))::DOUBLE AS base
     FROM comp
     JOIN sec_az_tenant t ON t.set_key = comp.az_set AND in_band(t.ttm, comp.ttm_lo, comp.ttm_lo_excl, comp.ttm_hi, comp.ttm_hi_excl)
     JOIN az_cov_t c ON c.set_key = t.set_key AND c.partner_key = t.partner_key AND c.tenant_key = t.tenant_key AND (c.cov_s OR c.cov_s12)
@@ -149,7 +149,7 @@ scored AS (
         round(least(comp.max_points, greatest(0, now - base) / comp.units_per_point), 2) AS comp_points
     FROM parts JOIN comp USING (solution_area, track, metric, component)
 )
-SELECT solution_area, track, metric, partner_key, sum(comp_points) AS value, true, sum(comp_points) AS points_raw,
+SELECT solution_area, track, metric, partner_key, sum(exact(comp_points))::DOUBLE AS value, true, sum(exact(comp_points))::DOUBLE AS points_raw,
     json_object('components', list_transform(list_sort(list({'k': component, 'v': json_object('component', component,
         'now', round(now, 2), 'base', round(base, 2), 'growth', round(now - base, 2), 'units_per_point', units_per_point,
         'points', comp_points)})), e -> e.v))::VARCHAR

@@ -58,9 +58,9 @@ GROUP BY ALL
 ;
 INSERT INTO measures
 SELECT s.solution_area, s.track, s.metric, s.partner_key,
-    sum(s.credits) AS value,
+    sum(exact(s.credits))::DOUBLE AS value,
     coalesce(any_value(q.requirements_held), true) AS scorable,
-    CASE WHEN m.rule = 'gated_steps' THEN sum(s.step_points) END AS points_raw,
+    CASE WHEN m.rule = 'gated_steps' THEN sum(exact(s.step_points))::DOUBLE END AS points_raw,
     -- Sorted as a list of (key, value) pairs: an ORDER BY inside the aggregate is much slower.
     json_object('steps', list_transform(list_sort(list({'k': s.step, 'v': json_object('step', s.step, 'role', s.role, 'people', s.people,
         'held', CASE WHEN s.role IN ('gate', 'gate_and_points') THEN s.held END,

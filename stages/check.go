@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"time"
 
@@ -102,16 +103,30 @@ func offending(ctx context.Context, r *pipeline.Run, query string) (int64, strin
 // table and the number of qualified (partner, area) rows. It returns the moves over the limit.
 func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	layout := pipeline.NewLayout(r.Config.Out)
+	// A damaged or half-deleted earlier month never turns the guard off silently, nor fails the run
+	// for good: the guard reports that it has no baseline, which --accept-drift accepts.
+	noBaseline := func(format string, args ...any) ([]string, error) {
+		return []string{"no baseline: " + fmt.Sprintf(format, args...)}, nil
+	}
 	prevMonth, ok, err := layout.LatestBefore(r.Config.Month)
 	if err != nil {
-		return nil, fmt.Errorf("drift guard: %w", err)
+		return noBaseline("the published months of %s do not list (%v)", r.Config.Out, err)
+	}
+	for k := 1; k <= 12; k++ {
+		m := r.Config.Month.Add(-k)
+		if ok && !prevMonth.Before(m) {
+			break
+		}
+		if _, err := os.Stat(layout.MonthDir(pipeline.TableAreaScores, m)); err == nil {
+			return noBaseline("%s has area_scores but no manifest (deleted or damaged); rebuild it with `refresh backfill --from %s --to %s --force`", m, m, m)
+		}
 	}
 	if !ok || r.Config.Month.Sub(prevMonth) > 12 {
 		return nil, nil
 	}
 	prev, err := layout.ReadManifest(prevMonth)
 	if err != nil {
-		return nil, fmt.Errorf("drift guard: %w", err)
+		return noBaseline("the manifest of %s does not read (%v); rebuild it with `refresh backfill --from %s --to %s --force`", prevMonth, err, prevMonth, prevMonth)
 	}
 	var out []string
 	moved := func(what string, before, now int64, limit float64) {
@@ -132,7 +147,10 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	var before int64
 	prevFile := layout.TableFile(pipeline.TableAreaScores, prevMonth)
 	if err := r.DB.SQL().QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?) WHERE qualified", prevFile).Scan(&before); err != nil {
-		return nil, fmt.Errorf("drift guard: read %s: %w", prevFile, err)
+		if ctx.Err() != nil {
+			return nil, err
+		}
+		return append(out, fmt.Sprintf("no baseline: %s does not read (%v)", prevFile, err)), nil
 	}
 	now, err := r.DB.Count(ctx, "SELECT count(*) FROM area_scores WHERE qualified")
 	if err != nil {

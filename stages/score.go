@@ -40,11 +40,19 @@ func (Score) Run(ctx context.Context, r *pipeline.Run) error {
 			continue
 		}
 		path := layout.TableFile(pipeline.TableAreaScores, m)
-		found = append(found, m.String())
 		q := sql.Render("prior_load", map[string]string{"month": sql.QuoteLiteral(m.String()), "path": duck.QuotePath(path)})
 		if err := r.DB.Exec(ctx, "prior_load", q); err != nil {
-			return fmt.Errorf("read earlier snapshot %s: %w", path, err)
+			if ctx.Err() != nil {
+				return err
+			}
+			// A damaged month counts as not qualified, like a missing one, and says so. The insert
+			// is one statement, so a failed read adds no row.
+			r.Warnings = append(r.Warnings, fmt.Sprintf("%s %s: %s does not read (%v); it counts as not qualified in qualified_in_window",
+				pipeline.WarnDamagedMonth, m, path, err))
+			r.Log.Warn("earlier month does not read; counted as not qualified", zap.String("month", m.String()), zap.Error(err))
+			continue
 		}
+		found = append(found, m.String())
 	}
 	if len(missing) > 0 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("qualified_in_window: no published snapshot for %v; those months count as not qualified", missing))

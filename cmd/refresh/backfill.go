@@ -82,10 +82,15 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 		return nil
 	}
 	cfg.Kind = pipeline.KindBackfill
+	// The plan above was made before the lock: a month another run publishes while this one waits
+	// for the lock is left as it is (unless --force), decided once the lock is held.
+	cfg.KeepPublished = !*force
 	results, err := newRunner(log).RunRange(ctx, cfg, todo, *keepGoing)
 	var failed []error
 	for _, r := range results {
 		switch {
+		case errors.Is(r.Err, pipeline.ErrAlreadyPublished):
+			fmt.Fprintf(c.stdout, "skipped %s: %v\n", r.Month, r.Err)
 		case r.Err != nil:
 			failed = append(failed, fmt.Errorf("%s: %w", r.Month, r.Err))
 			fmt.Fprintf(c.stderr, "backfill: %s failed: %v\n", r.Month, r.Err)

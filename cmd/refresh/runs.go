@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -38,6 +39,7 @@ func (c *runsCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnQuarantine(c.stderr, "runs", out)
 	runs := ledgerRuns(recs, *month)
 
 	if *asJSON {
@@ -90,4 +92,15 @@ func fmtLedgerDuration(s float64) string {
 		return "-"
 	}
 	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
+
+// warnQuarantine tells the user, on stderr, about damaged bookkeeping under out that readers skip.
+func warnQuarantine(w io.Writer, cmd, out string) {
+	q, err := pipeline.QuarantineOf(out)
+	switch {
+	case err != nil:
+		fmt.Fprintf(w, "refresh %s: warning: %v\n", cmd, err)
+	case !q.Empty():
+		fmt.Fprintf(w, "refresh %s: warning: quarantined bookkeeping in %s: %s\n", cmd, out, q)
+	}
 }

@@ -25,6 +25,6 @@ func init() {
 			return nil, nil, err
 		}
 		jobs := pipeline.ScheduledJobs{Runner: newRunner(c.log), Base: base}
-		return jobs, pipeline.NewFireHistory(base.Out), nil
+		return jobs, pipeline.NewFireHistory(base.Out, c.log), nil
 	}
 }

@@ -55,6 +55,7 @@ func (c *statusCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		fmt.Fprintf(c.stderr, "refresh status: warning: %v; showing manifests only\n", err)
 	}
+	warnQuarantine(c.stderr, "status", out)
 	months, err := snapshotStatus(out, pipeline.PublishedByMonth(recs))
 	if err != nil {
 		return err
@@ -118,6 +119,11 @@ func snapshotStatus(out string, published map[string]pipeline.Record) ([]monthSt
 			if o, ok := m.Output(pipeline.TableAreaScores); ok {
 				rows := o.Rows
 				ms.AreaScoresRows = &rows
+			}
+			for _, w := range m.Warnings {
+				if strings.HasPrefix(w, pipeline.WarnDamagedMonth) {
+					ms.Note = joinNote(ms.Note, w)
+				}
 			}
 		}
 		switch {
