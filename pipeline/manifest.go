@@ -40,6 +40,18 @@ type Manifest struct {
 	Warnings []string `json:"warnings"`
 	// Checks are the outcomes of the checks run on the snapshot.
 	Checks []CheckResult `json:"checks"`
+	// Stages are the wall times of the stages that built the month, in order. The stages shared by a
+	// backfill's months (rubric, ingest) are listed with every month of the range, each with the time
+	// it took once for the whole range.
+	Stages []StageTiming `json:"stages,omitempty"`
+}
+
+// StageTiming is one stage's wall time.
+type StageTiming struct {
+	// Name is the stage's name, as in the logs.
+	Name string `json:"name"`
+	// DurationSeconds is how long the stage ran.
+	DurationSeconds float64 `json:"duration_seconds"`
 }
 
 // ManifestHistory lists which usage months of the history window were found in the input.

@@ -209,9 +209,11 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 		if err := ctx.Err(); err != nil {
 			return nil, failAll(0, err)
 		}
+		sstart := time.Now()
 		if err := st.Run(ctx, shared); err != nil {
 			return nil, failAll(0, fmt.Errorf("%s: %w", st.Name(), err))
 		}
+		shared.Stages = append(shared.Stages, StageTiming{Name: st.Name(), DurationSeconds: time.Since(sstart).Seconds()})
 	}
 	if len(months) > 1 {
 		shared.Warnings = append(shared.Warnings, fmt.Sprintf(
@@ -276,7 +278,8 @@ func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID
 		}
 	}()
 	run := &Run{ID: runID, Config: cfg, Window: HistoryWindow(cfg.Month), DB: shared.DB, Rubric: shared.Rubric,
-		Staging: staging.Dir(), Log: log, Tables: shared.Tables, Warnings: append([]string(nil), shared.Warnings...)}
+		Staging: staging.Dir(), Log: log, Tables: shared.Tables, Warnings: append([]string(nil), shared.Warnings...),
+		Stages: append([]StageTiming(nil), shared.Stages...)}
 	for _, st := range rn.stages {
 		if isShared(st) {
 			continue
@@ -284,15 +287,17 @@ func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		sstart := time.Now()
 		if err := st.Run(ctx, run); err != nil {
 			return nil, fmt.Errorf("%s: %w", st.Name(), err)
 		}
+		run.Stages = append(run.Stages, StageTiming{Name: st.Name(), DurationSeconds: time.Since(sstart).Seconds()})
 	}
 	m := Manifest{
 		RunID: runID, SnapshotMonth: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"),
 		RubricID: shared.Rubric.ID, RubricSHA256: shared.Rubric.Hash, CodeVersion: CodeVersion(), Started: started,
 		Finished: time.Now().UTC(), Inputs: run.Tables, History: run.History, Outputs: run.Outputs,
-		Warnings: run.Warnings, Checks: run.Checks,
+		Warnings: run.Warnings, Checks: run.Checks, Stages: run.Stages,
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -340,6 +345,8 @@ type Run struct {
 	History ManifestHistory
 	// Checks holds the outcome of the blocking checks.
 	Checks []CheckResult
+	// Stages records each stage's wall time for the manifest.
+	Stages []StageTiming
 }
 
 // TableStats is the row accounting of one input table.
