@@ -13,8 +13,8 @@ import (
 	"github.com/capscore/capscore/stages"
 )
 
-// copyTree copies the demo fixtures so a test can change them.
-func copyTree(t *testing.T, from, to string) {
+// copyTree copies the demo fixtures so a test (or a fuzz target) can change them.
+func copyTree(t testing.TB, from, to string) {
 	t.Helper()
 	err := filepath.Walk(from, func(p string, info os.FileInfo, err error) error {
 		if err != nil {

@@ -65,7 +65,7 @@ func FuzzIngest(f *testing.F) {
 	}
 	base := f.TempDir()
 	in, out, tmp := filepath.Join(base, "in"), filepath.Join(base, "out"), filepath.Join(base, "tmp")
-	copyTreeTB(f, demoDir, in)
+	copyTree(f, demoDir, in)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		f.Fatal(err)
 	}
@@ -135,26 +135,4 @@ func listTree(t testing.TB, root string) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// copyTreeTB copies a folder (as copyTree, for fuzz targets).
-func copyTreeTB(t testing.TB, from, to string) {
-	t.Helper()
-	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(from, p)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(to, rel), 0o755)
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(to, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }
