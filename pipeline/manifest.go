@@ -32,6 +32,10 @@ type Manifest struct {
 	Finished time.Time `json:"finished"`
 	// Inputs is the row accounting of each input table.
 	Inputs []TableStats `json:"inputs"`
+	// InputsByMonth counts, per usage table and usage month of the window (YYYY-MM), the rows the
+	// metrics use: the drift guard of a later month compares like with like against it. A manifest
+	// written before it was added has none (nil after reading).
+	InputsByMonth map[string]map[string]int64 `json:"inputs_by_month"`
 	// History says which months of the history window had usage data.
 	History ManifestHistory `json:"history"`
 	// Outputs lists the tables published for the month, one file each.
@@ -91,6 +95,9 @@ func writeManifestFile(path string, m Manifest) error {
 	m.Outputs = nonNil(m.Outputs)
 	m.Warnings = nonNil(m.Warnings)
 	m.Checks = nonNil(m.Checks)
+	if m.InputsByMonth == nil {
+		m.InputsByMonth = map[string]map[string]int64{}
+	}
 	m.History.MonthsFound = nonNil(m.History.MonthsFound)
 	m.History.MonthsMissing = nonNil(m.History.MonthsMissing)
 	for i := range m.Inputs {

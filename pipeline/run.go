@@ -296,7 +296,7 @@ func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID
 	m := Manifest{
 		RunID: runID, SnapshotMonth: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"),
 		RubricID: shared.Rubric.ID, RubricSHA256: shared.Rubric.Hash, CodeVersion: CodeVersion(), Started: started,
-		Finished: time.Now().UTC(), Inputs: run.Tables, History: run.History, Outputs: run.Outputs,
+		Finished: time.Now().UTC(), Inputs: run.Tables, InputsByMonth: run.MonthRows, History: run.History, Outputs: run.Outputs,
 		Warnings: run.Warnings, Checks: run.Checks, Stages: run.Stages,
 	}
 	if err := ctx.Err(); err != nil {
@@ -343,6 +343,9 @@ type Run struct {
 	Warnings []string
 	// History lists the usage months found and missing in the window.
 	History ManifestHistory
+	// MonthRows counts the rows the metrics use per usage table and month of the window
+	// (table -> YYYY-MM -> rows), filled with History; the manifest's InputsByMonth.
+	MonthRows map[string]map[string]int64
 	// Checks holds the outcome of the blocking checks.
 	Checks []CheckResult
 	// Stages records each stage's wall time for the manifest.

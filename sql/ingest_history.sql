@@ -1,3 +1,6 @@
--- Months present per usage table (rows the metrics use), from the row accounting.
-SELECT DISTINCT table_name, unnest(months) AS month FROM ingest_account
-WHERE table_name IN ('azure_consumption', 'm365_usage', 'bizapps_usage')
+-- Rows the metrics use per usage table and month, from the row accounting: the months present
+-- (the manifest's history) and the per-month counts the drift guard compares.
+SELECT table_name, e.month, sum(e."rows")::BIGINT AS n
+FROM (SELECT table_name, unnest(months) AS e FROM ingest_account
+      WHERE table_name IN ('azure_consumption', 'm365_usage', 'bizapps_usage'))
+GROUP BY table_name, e.month

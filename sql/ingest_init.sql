@@ -7,6 +7,6 @@ CREATE OR REPLACE TABLE ingest_window AS SELECT $wfrom::DATE AS wfrom, $wto::DAT
 -- size and modification time as hashed, to notice a file that changes before its last read.
 CREATE OR REPLACE TABLE ingest_files (table_name VARCHAR, fidx INTEGER, file VARCHAR, path VARCHAR, bytes BIGINT, mtime_ns BIGINT)
 ;
--- Row counts per input file, and the months of the rows the metrics use.
+-- Row counts per input file, and the months of the rows the metrics use with their row counts.
 CREATE OR REPLACE TABLE ingest_account (table_name VARCHAR, fidx INTEGER, read BIGINT, accepted BIGINT,
-    rejected BIGINT, out_of_window BIGINT, months DATE[])
+    rejected BIGINT, out_of_window BIGINT, months STRUCT(month DATE, "rows" BIGINT)[])

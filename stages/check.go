@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,8 +100,16 @@ func offending(ctx context.Context, r *pipeline.Run, query string) (int64, strin
 	return n, strings.Join(sample, " "), rows.Err()
 }
 
-// driftGuard compares this run with the latest published snapshot before S: rows read per input
-// table and the number of qualified (partner, area) rows. It returns the moves over the limit.
+// usageTables are the input tables counted per usage month; the drift guard compares them month
+// by month, the small tables by their totals.
+var usageTables = []string{"azure_consumption", "m365_usage", "bizapps_usage"}
+
+// driftGuard compares this run with the latest published snapshot P before S, like with like: per
+// usage table, the rows of month S against the rows of P's own month as P recorded them (a partial
+// load of S shows as a drop), and the rows of every earlier month of the window against what P
+// recorded for the same month (lost or restated history); the small tables by their totals; and
+// the number of qualified (partner, area) rows, with its own limit. It returns the moves over the
+// limits, each naming the table and month.
 func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	layout := pipeline.NewLayout(r.Config.Out)
 	// A damaged or half-deleted earlier month never turns the guard off silently, nor fails the run
@@ -137,12 +146,22 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 			out = append(out, fmt.Sprintf("%s moved %.0f%% (%d in %s, %d now; limit %.0f%%)", what, 100*share, before, prev.SnapshotMonth, now, 100*limit))
 		}
 	}
+	byMonth := prev.InputsByMonth != nil
+	if !byMonth {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("no per-month counts in snapshot %s; usage tables compared by totals", prevMonth))
+	}
 	for _, t := range r.Tables {
+		if byMonth && slices.Contains(usageTables, t.Table) {
+			continue
+		}
 		for _, p := range prev.Inputs {
 			if p.Table == t.Table {
 				moved(t.Table+" rows", p.Read, t.Read, r.Config.DriftLimit())
 			}
 		}
+	}
+	if byMonth {
+		out = append(out, monthDrift(r, prevMonth, prev.InputsByMonth)...)
 	}
 	var before int64
 	prevFile := layout.TableFile(pipeline.TableAreaScores, prevMonth)
@@ -158,4 +177,39 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	}
 	moved("qualified partner-areas", before, now, r.Config.QualifiedDriftLimit())
 	return out, nil
+}
+
+// monthOverMonthFloor is the fewest rows P's own month must have for month S to be compared with
+// it: S and P are different months, and a few rows more or less in a tiny month is not drift. The
+// same month read again is compared at any size.
+const monthOverMonthFloor = 100
+
+// monthDrift compares the per-month row counts of the usage tables with those snapshot p recorded:
+// month S against p's own month (from monthOverMonthFloor rows), and each earlier month of the
+// window p also recorded against itself. A month missing now counts as 0 rows.
+func monthDrift(r *pipeline.Run, p pipeline.Month, recorded map[string]map[string]int64) []string {
+	var out []string
+	limit := r.Config.DriftLimit()
+	moved := func(table string, m pipeline.Month, before int64, then pipeline.Month, now int64) {
+		if before <= 0 {
+			return
+		}
+		if share := math.Abs(float64(now-before)) / float64(before); share > limit {
+			out = append(out, fmt.Sprintf("%s rows for %s moved %.0f%% (%d in %s as recorded by snapshot %s, %d now; limit %.0f%%)",
+				table, m, 100*share, before, then, p, now, 100*limit))
+		}
+	}
+	s := r.Config.Month
+	for _, t := range usageTables {
+		then, now := recorded[t], r.MonthRows[t]
+		if before := then[p.String()]; before >= monthOverMonthFloor {
+			moved(t, s, before, p, now[s.String()])
+		}
+		for _, m := range r.Window.Months() {
+			if before, ok := then[m.String()]; ok && m.Before(s) {
+				moved(t, m, before, m, now[m.String()])
+			}
+		}
+	}
+	return out
 }

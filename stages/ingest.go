@@ -211,26 +211,33 @@ func history(ctx context.Context, r *pipeline.Run) error {
 		return fmt.Errorf("ingest history: %w", err)
 	}
 	defer rows.Close()
-	have := map[string]map[string]bool{}
+	have := map[string]map[string]int64{}
 	for rows.Next() {
 		var table string
 		var month time.Time
-		if err := rows.Scan(&table, &month); err != nil {
+		var n int64
+		if err := rows.Scan(&table, &month, &n); err != nil {
 			return err
 		}
 		if have[table] == nil {
-			have[table] = map[string]bool{}
+			have[table] = map[string]int64{}
 		}
-		have[table][pipeline.MonthOf(month).String()] = true
+		have[table][pipeline.MonthOf(month).String()] = n
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
 	usage := []string{"azure_consumption", "m365_usage", "bizapps_usage"}
+	// The per-month counts of this month's window (a backfill ingests the union of its windows).
+	r.MonthRows = map[string]map[string]int64{}
+	for _, t := range usage {
+		r.MonthRows[t] = map[string]int64{}
+	}
 	for _, m := range r.Window.Months() {
 		any := false
 		for _, t := range usage {
-			if have[t][m.String()] {
+			if n, ok := have[t][m.String()]; ok {
+				r.MonthRows[t][m.String()] = n
 				any = true
 			} else {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("%s has no rows for %s", t, m))
@@ -248,7 +255,7 @@ func history(ctx context.Context, r *pipeline.Run) error {
 	s := r.Config.Month
 	for _, t := range usage {
 		for _, m := range []pipeline.Month{s, s.Add(-12)} {
-			if !have[t][m.String()] {
+			if _, ok := have[t][m.String()]; !ok {
 				return fmt.Errorf("%w: %s has no rows for %s (the month and the same month a year earlier must have landed; pass --skip-readiness to score anyway)",
 					pipeline.ErrSourceNotReady, t, m)
 			}
