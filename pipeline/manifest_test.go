@@ -32,10 +32,11 @@ func TestManifest_RoundTrip(t *testing.T) {
 			Accepted: 2,
 			Rejected: 1,
 		}},
-		History:  ManifestHistory{MonthsFound: []string{"2026-09", "2026-10"}, MonthsMissing: []string{"2024-11"}},
-		Outputs:  []OutputFile{{Name: "area_scores", Path: "area_scores/snapshot_month=2026-10/part-0.parquet", Rows: 600, Bytes: 4096}},
-		Warnings: []string{"usage for 2024-11 missing"},
-		Checks:   []CheckResult{{Name: "one_row_per_partner_area", Passed: true}, {Name: "points_in_range", Offending: 2}},
+		InputsByMonth: map[string]map[string]int64{"azure_consumption": {"2026-09": 12, "2026-10": 15}, "m365_usage": {}},
+		History:       ManifestHistory{MonthsFound: []string{"2026-09", "2026-10"}, MonthsMissing: []string{"2024-11"}},
+		Outputs:       []OutputFile{{Name: "area_scores", Path: "area_scores/snapshot_month=2026-10/part-0.parquet", Rows: 600, Bytes: 4096}},
+		Warnings:      []string{"usage for 2024-11 missing"},
+		Checks:        []CheckResult{{Name: "one_row_per_partner_area", Passed: true}, {Name: "points_in_range", Offending: 2}},
 	}
 	if err := writeManifestFile(path, m); err != nil {
 		t.Fatal(err)
@@ -49,6 +50,14 @@ func TestManifest_RoundTrip(t *testing.T) {
 	}
 	if o, ok := got.Output("area_scores"); !ok || o.Rows != 600 {
 		t.Errorf("Output(area_scores) = %v, %v", o, ok)
+	}
+	// A manifest written before the per-month counts reads with none (the drift guard warns).
+	oldPath := filepath.Join(t.TempDir(), "old.json")
+	if err := os.WriteFile(oldPath, []byte(`{"run_id": "r0", "snapshot_month": "2026-09", "inputs": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if o, err := ReadManifestFile(oldPath); err != nil || o.InputsByMonth != nil {
+		t.Errorf("old manifest: InputsByMonth %v, err %v; want nil", o.InputsByMonth, err)
 	}
 	old := Manifest{Outputs: []OutputFile{{Name: "area_scores.parquet", Rows: 7}}} // old layout's names
 	if o, ok := old.Output("area_scores"); !ok || o.Rows != 7 {
