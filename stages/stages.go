@@ -13,7 +13,7 @@ import (
 
 // All returns the stages of a monthly run in order.
 func All() []pipeline.Stage {
-	return []pipeline.Stage{LoadRubric{}, Ingest{}, Ready{}, Metrics{}, Score{}, Recommend{}, Check{}, InputsUnchanged{}, Export{}}
+	return []pipeline.Stage{LoadRubric{}, Ingest{}, Ready{}, Metrics{}, Score{}, Recommend{}, Eligibility{}, Reconcile{}, Check{}, InputsUnchanged{}, Export{}}
 }
 
 // logDone writes the one line per stage that operators read: rows and duration.
