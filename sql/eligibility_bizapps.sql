@@ -49,25 +49,26 @@ WITH x AS (
         has_bit(c.mask, 23) AS any_s, has_bit(c.mask, 11) AS any_s12,
         has_bit(c.mask_cs, 23) AS cs_s, has_bit(c.mask_cs, 11) AS cs_s12,
         has_bit(c.mask_cs, 23) OR has_bit(c.mask_cs, 11) AS in_g,
-        CASE WHEN has_bit(c.mask_cs, 11) THEN 11
-             ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask_cs, i))) END AS base_idx
+        (p.s23 + to_months((CASE WHEN has_bit(c.mask_cs, 11) THEN 11
+             ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask_cs, i))) END)::INTEGER))::DATE AS base_month
     FROM elig_ba_metric m
     JOIN ba_pmask c ON c.set_key = m.set_key
     JOIN rb_bizapps_workload w ON w.name = c.workload AND w.mcv_rate IS NOT NULL
+    CROSS JOIN params p
     WHERE m.metric = 'usage_growth'
 ),
 v AS (
-    SELECT x.*, p.s23, u.users_s * x.mcv_rate AS mcv_s, u.users_s12 * x.mcv_rate AS mcv_s12,
+    SELECT x.*, u.users_s * x.mcv_rate AS mcv_s, u.users_s12 * x.mcv_rate AS mcv_s12,
         bu.active_users * x.mcv_rate AS mcv_base
-    FROM x CROSS JOIN params p
+    FROM x
     LEFT JOIN elig_ba_usage u ON u.tenant_key = x.tenant_key AND u.workload = x.workload
-    LEFT JOIN bizapps_usage bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND x.in_g
-        AND bu.month = (p.s23 + to_months(x.base_idx::INTEGER))::DATE
+    -- base_month is NULL outside the growth base set: no match.
+    LEFT JOIN bizapps_usage bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
     WHERE u.tenant_key IS NOT NULL OR bu.tenant_key IS NOT NULL
 )
 SELECT solution_area, track, metric, '', set_key, partner_key, tenant_key, workload,
     json_object('mcv_s', round(mcv_s, 2), 'mcv_s12', round(mcv_s12, 2), 'mcv_base', round(mcv_base, 2),
-        'base_month', CASE WHEN in_g THEN strftime((s23 + to_months(base_idx::INTEGER))::DATE, '%Y-%m') END,
+        'base_month', strftime(base_month, '%Y-%m'),
         'mcv_rate', mcv_rate)::VARCHAR,
     in_g,
     in_g AND cs_s,

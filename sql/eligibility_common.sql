@@ -1,7 +1,7 @@
 -- The rows behind every customer metric: one per partner x area x track x metric x tenant (x the
 -- workload or service where the metric counts pairs or services, x the option or part where it
 -- scores them separately). Families insert into elig_customer_rows; eligibility_finish adds the
--- association types. Reason codes are written only through rc('...'), so a test can find every code.
+-- association types. Reason codes are written only through the macro rc, so a test can find every code.
 CREATE OR REPLACE MACRO rc(code) AS code
 ;
 -- considered: the row enters the metric's computation (an option's tenants, the growth base set,

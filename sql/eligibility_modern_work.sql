@@ -46,24 +46,26 @@ WITH x AS (
     SELECT c.solution_area, c.track, c.metric, c.option, k.set_key, c.partner_key, c.tenant_key, c.workload,
         has_bit(c.mask, 23) AS cov_s, has_bit(c.mask, 23) OR has_bit(c.mask, 11) AS cov_g,
         e.tenant_key IS NOT NULL AS elig_s,
-        CASE WHEN has_bit(c.mask, 11) THEN 11 ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END AS base_idx
+        CASE WHEN has_bit(c.mask, 23) OR has_bit(c.mask, 11) THEN (p.s23 + to_months((CASE WHEN has_bit(c.mask, 11) THEN 11
+            ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END)::INTEGER))::DATE END AS base_month
     FROM mw_opt_pairs c
     JOIN rb_assoc_set k ON k.solution_area = c.solution_area AND k.track = c.track AND k.metric = c.metric AND k.option = c.option
+    CROSS JOIN params p
     LEFT JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
         ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key
     WHERE c.metric = 'usage_growth'
 ),
 v AS (
-    SELECT x.*, x.elig_s AND x.cov_g AS in_g, p.s23, cur.active_users AS users_s, bu.active_users AS users_base
-    FROM x CROSS JOIN params p
+    SELECT x.*, x.elig_s AND x.cov_g AS in_g, cur.active_users AS users_s, bu.active_users AS users_base
+    FROM x
     LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
         ON cur.tenant_key = x.tenant_key AND cur.workload = x.workload
-    LEFT JOIN m365_usage_recent bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND x.cov_g
-        AND bu.month = (p.s23 + to_months(x.base_idx::INTEGER))::DATE
+    -- base_month is NULL outside the growth base set: no match.
+    LEFT JOIN m365_usage_recent bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
 )
 SELECT solution_area, track, metric, option, set_key, partner_key, tenant_key, workload,
     json_object('active_users_s', users_s, 'active_users_base', users_base,
-        'base_month', CASE WHEN cov_g THEN strftime((s23 + to_months(base_idx::INTEGER))::DATE, '%Y-%m') END,
+        'base_month', strftime(base_month, '%Y-%m'),
         'in_band_s', elig_s)::VARCHAR,
     in_g,
     in_g AND cov_s,

@@ -169,26 +169,28 @@ x AS (
         c.partner_key, c.tenant_key, c.workload,
         has_bit(c.mask, 23) AS cov_s, has_bit(c.mask, 23) OR has_bit(c.mask, 11) AS cov_g,
         e.tenant_key IS NOT NULL AS elig_s,
-        CASE WHEN has_bit(c.mask, 11) THEN 11 ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END AS base_idx
+        CASE WHEN has_bit(c.mask, 23) OR has_bit(c.mask, 11) THEN (p.s23 + to_months((CASE WHEN has_bit(c.mask, 11) THEN 11
+            ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END)::INTEGER))::DATE END AS base_month
     FROM comp
     JOIN m365_pmask c ON c.set_key = comp.m365_set
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
+    CROSS JOIN params p
     LEFT JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
         ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key
 ),
 v AS (
-    SELECT x.*, x.elig_s AND x.cov_g AS in_g, p.s23,
+    SELECT x.*, x.elig_s AND x.cov_g AS in_g,
         least(cur.active_users, cur.paid_licenses) AS protected_s, least(bu.active_users, bu.paid_licenses) AS protected_base
-    FROM x CROSS JOIN params p
+    FROM x
     LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
         ON cur.tenant_key = x.tenant_key AND cur.workload = x.workload
-    LEFT JOIN m365_usage_recent bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND x.cov_g
-        AND bu.month = (p.s23 + to_months(x.base_idx::INTEGER))::DATE
+    -- base_month is NULL outside the growth base set: no match.
+    LEFT JOIN m365_usage_recent bu ON bu.tenant_key = x.tenant_key AND bu.workload = x.workload AND bu.month = x.base_month
     WHERE cur.tenant_key IS NOT NULL OR bu.tenant_key IS NOT NULL OR (x.elig_s AND x.cov_g)
 )
 SELECT solution_area, track, metric, component, set_key, partner_key, tenant_key, workload,
     json_object('protected_users_s', protected_s, 'protected_users_base', protected_base,
-        'base_month', CASE WHEN cov_g THEN strftime((s23 + to_months(base_idx::INTEGER))::DATE, '%Y-%m') END,
+        'base_month', strftime(base_month, '%Y-%m'),
         'in_band_s', elig_s)::VARCHAR,
     in_g,
     in_g AND cov_s,

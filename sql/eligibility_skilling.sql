@@ -67,8 +67,8 @@ SELECT solution_area, track, metric, metric_order, step, role AS step_role, part
     counted,
     CASE WHEN invalid IS NOT NULL THEN invalid
          WHEN NOT counted THEN rc('person_already_counted_in_step')
+         WHEN role IN ('gate', 'gate_and_points') AND NOT held THEN rc('step_gate_not_met')
          WHEN role = 'gate' THEN rc('gate_step_no_points')
-         WHEN role = 'gate_and_points' AND NOT held THEN rc('step_gate_not_met')
          WHEN role = 'gate_and_points' AND NOT first_person THEN rc('step_credit_on_other_row')
          WHEN role = 'scoring' AND NOT requirements_held THEN rc('required_step_not_met')
     END AS reason,

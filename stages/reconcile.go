@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
 )
@@ -40,5 +39,3 @@ func (Reconcile) Run(ctx context.Context, r *pipeline.Run) error {
 
 // ensure the stage satisfies the interface at compile time.
 var _ pipeline.Stage = Reconcile{}
-
-
