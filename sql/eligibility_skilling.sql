@@ -5,7 +5,7 @@
 -- count of the metric's value.
 CREATE OR REPLACE TABLE skilling_eligibility AS
 WITH c AS (
-    SELECT sc.solution_area, sc.track, sc.metric, m.metric_order, sc.step, s.role, s.min_people,
+    SELECT sc.solution_area, sc.track, sc.metric, sc.step, s.role, s.min_people,
         c.partner_key, c.person_id, c.certification, c.earned_on, c.expires_on, r.retires_on,
         CASE WHEN r.retires_on IS NOT NULL AND c.earned_on < r.retires_on
              THEN (r.retires_on + to_months(g.retired_grace_months))::DATE END AS grace_end,
@@ -61,7 +61,7 @@ e AS (
     LEFT JOIN req q ON q.solution_area = d.solution_area AND q.track = d.track AND q.metric = d.metric AND q.step = d.step
         AND q.partner_key = d.partner_key
 )
-SELECT solution_area, track, metric, metric_order, step, role AS step_role, partner_key, person_id, certification,
+SELECT solution_area, track, metric, step, role AS step_role, partner_key, person_id, certification,
     earned_on, expires_on, retires_on,
     CASE WHEN invalid IN ('earned_after_retirement') THEN NULL ELSE least(expires_on, grace_end) END AS counts_until,
     counted,

@@ -1,3 +1,10 @@
+-- Sorted by partner, area, track and metric (one integer, as metric_scores), then part, tenant
+-- (tenant_key follows tenant_id order) and workload.
+WITH mr AS (
+    SELECT m.solution_area, m.track, m.metric, dense_rank() OVER (ORDER BY a.area_order, m.track, m.metric_order) AS rank
+    FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area
+    WHERE m.applicable
+)
 SELECT $month_label AS snapshot_month, p.partner_id, e.solution_area, e.track, e.metric, e.part, t.tenant_id,
     e.workload, e.association_types, e.figures, e.considered,
     e.counted_now, e.reason_now, rn.message AS reason_now_message,
@@ -6,9 +13,7 @@ SELECT $month_label AS snapshot_month, p.partner_id, e.solution_area, e.track, e
 FROM customer_eligibility e
 JOIN partners p ON p.partner_key = e.partner_key
 JOIN tenants t ON t.tenant_key = e.tenant_key
-JOIN rb_area a ON a.solution_area = e.solution_area
-JOIN rb_metric m ON m.solution_area = e.solution_area AND m.track = e.track AND m.metric = e.metric
+JOIN mr ON mr.solution_area = e.solution_area AND mr.track = e.track AND mr.metric = e.metric
 LEFT JOIN elig_reasons rn ON rn.code = e.reason_now
 LEFT JOIN elig_reasons rb ON rb.code = e.reason_base
--- partner_key follows partner_id order.
-ORDER BY e.partner_key, a.area_order, e.track, m.metric_order, e.part, t.tenant_id, e.workload
+ORDER BY (e.partner_key::BIGINT << 16) | mr.rank, e.part, e.tenant_key, e.workload
