@@ -36,6 +36,7 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 	layout := pipeline.NewLayout(r.Config.Out)
 	var total int64
 	for _, t := range outputs.All() {
+		fstart := time.Now()
 		name := t.Name
 		path := layout.StagedTableFile(r.ID, t.Name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -71,7 +72,8 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 		}
 		r.Outputs = append(r.Outputs, out)
 		total += out.Rows
-		r.Log.Info("file written", zap.String("table", name), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes))
+		r.Log.Info("file written", zap.String("table", name), zap.Int64("rows", out.Rows), zap.Int64("bytes", out.Bytes),
+			zap.Duration("duration", time.Since(fstart)))
 	}
 	logDone(r, "export", start, zap.Int64("rows", total))
 	return nil

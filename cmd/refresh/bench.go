@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"runtime"
 	"syscall"
 	"time"
 
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/capscore/capscore/config"
 	"github.com/capscore/capscore/duck"
@@ -43,6 +46,9 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	if c.settings().From[config.LogLevel].Kind != "default" {
 		log = c.logger()
 	}
+	// The run's own log lines give the time and rows of each stage and output file.
+	obs, seen := observer.New(zapcore.InfoLevel)
+	log = zap.New(zapcore.NewTee(log.Core(), obs))
 
 	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads, TempDir: cfg.TempDir}, log)
 	if err != nil {
@@ -78,7 +84,31 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "bare scan", bare.Round(time.Millisecond), float64(rows)/bare.Seconds(), mib(bareRSS))
 	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "full run", full.Round(time.Millisecond), float64(rows)/full.Seconds(), mib(fullRSS))
 	fmt.Fprintf(c.stdout, "full / bare = %.2f\n", full.Seconds()/bare.Seconds())
+	printBreakdown(c.stdout, seen.All())
 	return nil
+}
+
+// printBreakdown prints the wall time of each stage and, per output file, its rows, bytes and
+// write time, from the run's "stage done" and "file written" log lines.
+func printBreakdown(w io.Writer, entries []observer.LoggedEntry) {
+	fmt.Fprintf(w, "%-30s %10s %12s %12s\n", "stage / file", "wall", "rows", "bytes")
+	for _, e := range entries {
+		f := e.ContextMap()
+		d, _ := f["duration"].(time.Duration)
+		switch e.Message {
+		case "stage done":
+			rows := ""
+			if n, ok := f["rows"].(int64); ok {
+				rows = fmt.Sprint(n)
+			}
+			if n, ok := f["customer_rows"].(int64); ok {
+				rows = fmt.Sprintf("%d + %d", n, f["skilling_rows"])
+			}
+			fmt.Fprintf(w, "%-30s %10s %12s %12s\n", fmt.Sprint(f["stage"]), d.Round(time.Millisecond), rows, "")
+		case "file written":
+			fmt.Fprintf(w, "  %-28s %10s %12d %12d\n", fmt.Sprint(f["table"]), d.Round(time.Millisecond), f["rows"], f["bytes"])
+		}
+	}
 }
 
 // peakRSS is the process's peak resident set size so far, in bytes.
