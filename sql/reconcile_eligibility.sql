@@ -6,7 +6,10 @@
 --                points = round(max x min(1, max(0, measure) / threshold), 2); the highest points
 --                win, the first option on a tie; the value is the winner's measure;
 --   capped_sum   (Security usage growth): per component with considered rows,
---                round(min(component max, max(0, sum of contribution) / units per point), 2), summed.
+--                round(min(component max, max(0, sum now - sum base) / units per point), 2), summed.
+--                Sums of doubles added in another order differ in the last bits, so a component
+--                within 1e-7 of a rounding boundary may round either way: the value must lie
+--                between the sums rounded down and up (lo, hi); every other shape has lo = hi.
 -- Returns the metric_scores rows whose value differs.
 WITH shape AS (
     SELECT solution_area, track, metric, max_points,
@@ -33,6 +36,14 @@ opt AS (
     JOIN rb_option o ON o.solution_area = p.solution_area AND o.track = p.track AND o.metric = p.metric AND o.option = p.part
     WHERE p.considered
 ),
+comp AS (
+    SELECT p.solution_area, p.track, p.metric, p.partner_key,
+        least(c.max_points, greatest(0, p.now_sum - p.base_sum) / c.units_per_point) AS x
+    FROM parts p
+    JOIN shape sh USING (solution_area, track, metric)
+    JOIN rb_component c ON c.solution_area = p.solution_area AND c.track = p.track AND c.metric = p.metric AND c.component = p.part
+    WHERE sh.shape = 'capped_sum' AND p.considered
+),
 recon AS (
     SELECT p.solution_area, p.track, p.metric, p.partner_key, sum(p.contribution) AS value
     FROM parts p JOIN shape sh USING (solution_area, track, metric) WHERE sh.shape = 'sum'
@@ -45,25 +56,24 @@ recon AS (
     UNION ALL
     SELECT solution_area, track, metric, partner_key, arg_max(measure, points * 1000 - option_order)
     FROM opt GROUP BY ALL
+),
+recon_range AS (
+    SELECT *, value AS lo, value AS hi FROM recon
     UNION ALL
-    SELECT p.solution_area, p.track, p.metric, p.partner_key,
-        sum(round(least(c.max_points, greatest(0, p.contribution) / c.units_per_point), 2))
-    FROM parts p
-    JOIN shape sh USING (solution_area, track, metric)
-    JOIN rb_component c ON c.solution_area = p.solution_area AND c.track = p.track AND c.metric = p.metric AND c.component = p.part
-    WHERE sh.shape = 'capped_sum' AND p.considered
-    GROUP BY ALL
+    SELECT solution_area, track, metric, partner_key, sum(round(x, 2)), sum(round(x - 1e-7, 2)), sum(round(x + 1e-7, 2))
+    FROM comp GROUP BY ALL
 ),
 cmp AS (
     SELECT ms.partner_id, ms.solution_area, ms.track, ms.metric, ms.value,
-        CASE WHEN r.partner_key IS NOT NULL THEN r.value WHEN sh.shape = 'growth_pct' THEN NULL ELSE 0 END AS reconciled
+        CASE WHEN r.partner_key IS NOT NULL THEN r.value WHEN sh.shape = 'growth_pct' THEN NULL ELSE 0 END AS reconciled,
+        coalesce(r.lo, 0) AS lo, coalesce(r.hi, 0) AS hi
     FROM metric_scores ms
     JOIN shape sh ON sh.solution_area = ms.solution_area AND sh.track = ms.track AND sh.metric = ms.metric
-    LEFT JOIN recon r ON r.partner_key = ms.partner_key AND r.solution_area = ms.solution_area
+    LEFT JOIN recon_range r ON r.partner_key = ms.partner_key AND r.solution_area = ms.solution_area
         AND r.track = ms.track AND r.metric = ms.metric
 )
 SELECT partner_id, solution_area, track, metric, value, reconciled
 FROM cmp
 WHERE (value IS NULL) <> (reconciled IS NULL)
-   OR abs(value - reconciled) > greatest(1e-6, 1e-9 * abs(value))
+   OR value < lo - greatest(1e-6, 1e-9 * abs(value)) OR value > hi + greatest(1e-6, 1e-9 * abs(value))
 ORDER BY partner_id, solution_area, track, metric

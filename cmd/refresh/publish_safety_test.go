@@ -344,9 +344,10 @@ func countRows(t *testing.T, db *sql.DB, path string) int64 {
 }
 
 // expectedTables are the tables of every month.
-var expectedTables = []string{pipeline.TableAreaScores, pipeline.TableMetricScores, pipeline.TableRecommendations, pipeline.TableRejects}
+var expectedTables = []string{pipeline.TableAreaScores, pipeline.TableMetricScores, pipeline.TableRecommendations, pipeline.TableRejects,
+	"customer_eligibility", "skilling_eligibility"}
 
-// checkSnapshot asserts that month is published whole in out: a manifest listing exactly the four
+// checkSnapshot asserts that month is published whole in out: a manifest listing exactly the six
 // tables; each table's partition folder holds exactly part-0.parquet, whose rows read back with
 // DuckDB and with arrow-go equal the manifest's, in zstd, and whose size equals the manifest's bytes;
 // every input table's rows add up. It returns the manifest.
