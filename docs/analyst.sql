@@ -12,6 +12,8 @@ CREATE OR REPLACE VIEW area_scores AS SELECT * FROM read_parquet('out/area_score
 CREATE OR REPLACE VIEW metric_scores AS SELECT * FROM read_parquet('out/metric_scores/snapshot_month=*/*.parquet', hive_partitioning = false, union_by_name = true);
 CREATE OR REPLACE VIEW recommendations AS SELECT * FROM read_parquet('out/recommendations/snapshot_month=*/*.parquet', hive_partitioning = false, union_by_name = true);
 CREATE OR REPLACE VIEW rejects AS SELECT * FROM read_parquet('out/rejects/snapshot_month=*/*.parquet', hive_partitioning = false, union_by_name = true);
+CREATE OR REPLACE VIEW customer_eligibility AS SELECT * FROM read_parquet('out/customer_eligibility/snapshot_month=*/*.parquet', hive_partitioning = false, union_by_name = true);
+CREATE OR REPLACE VIEW skilling_eligibility AS SELECT * FROM read_parquet('out/skilling_eligibility/snapshot_month=*/*.parquet', hive_partitioning = false, union_by_name = true);
 
 -- name: qualified_per_area_and_month
 -- Qualified partner-areas per solution area and month, out of all partners scored.

@@ -16,7 +16,8 @@ import (
 //   - 1: the first published tables.
 //   - 2: points as DECIMAL(5,2); snapshot_month, as_of, run_id and rubric_id in every table;
 //     partner_name and country in area_scores; priority in recommendations; footer metadata.
-const SchemaVersion = 2
+//   - 3: customer_eligibility and skilling_eligibility.
+const SchemaVersion = 3
 
 // Names of the published tables.
 const (
@@ -24,6 +25,10 @@ const (
 	MetricScores    = "metric_scores"
 	Recommendations = "recommendations"
 	Rejects         = "rejects"
+	// CustomerEligibility lists the tenants behind every customer metric.
+	CustomerEligibility = "customer_eligibility"
+	// SkillingEligibility lists the people and certifications behind every skilling metric.
+	SkillingEligibility = "skilling_eligibility"
 )
 
 // Footer key-value metadata keys written into every file (Parquet key_value_metadata).
@@ -149,6 +154,77 @@ func Lookup(name string) (Table, bool) {
 // area_scores or 290 of metric_scores, so a lookup of one partner reads one small row group.
 const rowGroupSize = 16384
 
+// eligibilityRowGroupSize is the row group size of the eligibility tables: long tables read one
+// partner at a time, so smaller groups let a reader skip more.
+const eligibilityRowGroupSize = 8192
+
+// eligibilityTables declares the two eligibility tables (schema version 3).
+func eligibilityTables() []Table {
+	v := func(c Column) Column { return since(c, 3) }
+	c := func(name string, t arrow.DataType, meaning, null string) Column {
+		return Column{Name: name, Type: t, Since: 3, Meaning: meaning, Null: null}
+	}
+	return []Table{
+		{
+			Name: CustomerEligibility,
+			RowPer: "partner x solution area x track x customer metric x part x tenant (x workload where the metric " +
+				"counts pairs or services): every tenant the metric looks at, counted or not",
+			Key:          []string{"partner_id", "solution_area", "track", "metric", "part", "tenant_id", "workload"},
+			SortBy:       []string{"partner_id", "solution_area", "track", "metric", "part", "tenant_id", "workload"},
+			SortNote:     "partner_id first; areas and metrics in rubric order, then part, tenant and workload.",
+			Notes:        []string{"Reason codes and their messages are listed in [reason-codes.md](reason-codes.md)."},
+			RowGroupSize: eligibilityRowGroupSize,
+			Columns: []Column{
+				v(colSnapshotMonth), v(colAsOf), v(colPartnerID), v(colArea), v(colTrack),
+				c("metric", Text, "The customer metric (`net_customer_adds`, `usage_growth` or `deployments`).", ""),
+				c("part", Text, "The option or part of the metric the row belongs to; `''` where the metric has one.", ""),
+				c("tenant_id", Text, "The customer tenant.", ""),
+				c("workload", Text, "The workload or service the row counts; `''` where the metric counts tenants.", ""),
+				c("association_types", Text, "The partner's association types with the tenant, sorted, comma-separated; `''` if none.", ""),
+				c("figures", Text, "JSON text with the figures behind the row (usage, months); `{}` if none.", ""),
+				c("considered", Bool, "The row enters the metric's computation; rows outside it only say why they do not count.", ""),
+				c("counted_now", Bool, "The tenant counts on the current side of the measure.", ""),
+				c("reason_now", Text, "Reason code for the current side.", "when no reason applies"),
+				c("reason_now_message", Text, "The message of `reason_now`.", "when `reason_now` is NULL"),
+				c("counted_base", Bool, "The tenant counts on the base side of the measure.", ""),
+				c("reason_base", Text, "Reason code for the base side.", "when no reason applies"),
+				c("reason_base_message", Text, "The message of `reason_base`.", "when `reason_base` is NULL"),
+				c("now_amount", Double, "What the row adds to the current side (1 or 0 for counts, usage for growth).", ""),
+				c("base_amount", Double, "What the row adds to the base side.", ""),
+				c("contribution", Double, "`now_amount - base_amount`.", ""),
+				v(colRubricID), v(colRunID),
+			},
+		},
+		{
+			Name: SkillingEligibility,
+			RowPer: "partner x solution area x track x skilling metric x step x person x certification x earned_on: " +
+				"every certification of a step's catalogue, counted or not",
+			Key:          []string{"partner_id", "solution_area", "track", "metric", "step", "person_id", "certification", "earned_on"},
+			SortBy:       []string{"partner_id", "solution_area", "track", "metric", "step", "person_id", "certification", "earned_on"},
+			SortNote:     "partner_id first; areas and metrics in rubric order, then step, person, certification and date.",
+			Notes:        []string{"Reason codes and their messages are listed in [reason-codes.md](reason-codes.md)."},
+			RowGroupSize: eligibilityRowGroupSize,
+			Columns: []Column{
+				v(colSnapshotMonth), v(colAsOf), v(colPartnerID), v(colArea), v(colTrack),
+				c("metric", Text, "`intermediate_certifications` or `advanced_certifications`.", ""),
+				c("step", Int32, "The step of the metric (1 first).", ""),
+				c("step_role", Text, "The step's role in the rubric (gate, points or both).", ""),
+				c("person_id", Text, "The certified person.", ""),
+				c("certification", Text, "The certification code.", ""),
+				c("earned_on", Date, "The day the certification was earned.", ""),
+				c("expires_on", Date, "The day it expires.", "when it does not expire"),
+				c("retires_on", Date, "The day the certification is retired.", "when it is not retiring"),
+				c("counts_until", Date, "The last day it counts (expiry or end of the retirement grace).", "when it never counts or never stops"),
+				c("counted", Bool, "The certification carries the person in this step.", ""),
+				c("reason", Text, "Reason code.", "when no reason applies"),
+				c("reason_message", Text, "The message of `reason`.", "when `reason` is NULL"),
+				c("contribution", Double, "What the row adds to the metric's value.", ""),
+				v(colRubricID), v(colRunID),
+			},
+		},
+	}
+}
+
 // Provenance columns, the same in every table.
 var (
 	colSnapshotMonth = Column{Name: "snapshot_month", Type: Text, Since: 1,
@@ -173,7 +249,7 @@ func since(c Column, v int) Column {
 
 // All returns every published table, in the order the docs list them.
 func All() []Table {
-	return []Table{
+	return append([]Table{
 		{
 			Name:         AreaScores,
 			RowPer:       "partner in `partners` x solution area: all six areas for every partner, zeros included",
@@ -297,5 +373,5 @@ func All() []Table {
 				colRunID,
 			},
 		},
-	}
+	}, eligibilityTables()...)
 }

@@ -5,11 +5,12 @@ WITH mr AS (
     FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area
     WHERE m.applicable
 )
-SELECT $month_label AS snapshot_month, p.partner_id, e.solution_area, e.track, e.metric, e.part, t.tenant_id,
+SELECT $month_label AS snapshot_month, $as_of::DATE AS as_of, p.partner_id, e.solution_area, e.track, e.metric, e.part, t.tenant_id,
     e.workload, e.association_types, e.figures, e.considered,
     e.counted_now, e.reason_now, rn.message AS reason_now_message,
     e.counted_base, e.reason_base, rb.message AS reason_base_message,
-    e.now_amount, e.base_amount, e.contribution
+    e.now_amount, e.base_amount, e.contribution,
+    $rubric_id AS rubric_id, $run_id AS run_id
 FROM customer_eligibility e
 JOIN partners p ON p.partner_key = e.partner_key
 JOIN tenants t ON t.tenant_key = e.tenant_key

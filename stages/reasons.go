@@ -56,10 +56,10 @@ func ReasonMessage(code string) (string, bool) {
 	return "", false
 }
 
-// ReasonsMarkdown renders the reason list as the self-contained section of docs/outputs.md.
+// ReasonsMarkdown renders the reason list as docs/reason-codes.md.
 func ReasonsMarkdown() string {
 	var b strings.Builder
-	b.WriteString("## Reason codes of customer_eligibility and skilling_eligibility\n\n")
+	b.WriteString("# Reason codes of customer_eligibility and skilling_eligibility\n\n")
 	b.WriteString("<!-- Generated from stages.Reasons (stages/reasons.go); TestReasonsDocumented keeps it in step. -->\n\n")
 	b.WriteString("A closed list. A code is never renamed or given another meaning; new codes are added at the end.\n")
 	b.WriteString("The message column beside each code carries the text below.\n\n")
