@@ -1,7 +1,7 @@
 -- Sorted by partner, area, track and metric (one integer, as metric_scores), then part, tenant
 -- (tenant_key follows tenant_id order) and workload.
 WITH mr AS (
-    SELECT m.solution_area, m.track, m.metric, dense_rank() OVER (ORDER BY a.area_order, m.track, m.metric_order) AS rank
+    SELECT m.solution_area, m.track, m.metric, dense_rank() OVER (ORDER BY m.solution_area, m.track, m.metric) AS rank
     FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area
     WHERE m.applicable
 )
