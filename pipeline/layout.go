@@ -110,10 +110,7 @@ func (l Layout) ReadManifest(m Month) (Manifest, error) { return ReadManifestFil
 
 // PublishedMonths lists the months that have a manifest, oldest first.
 func (l Layout) PublishedMonths() ([]Month, error) {
-	entries, err := os.ReadDir(l.ManifestsDir())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := readDirIfAny(l.ManifestsDir())
 	if err != nil {
 		return nil, fmt.Errorf("published months in %s: %w", l.Root, err)
 	}
@@ -172,10 +169,7 @@ func (l Layout) LatestBefore(m Month) (Month, bool, error) {
 // Tables lists the table trees present under OUT, sorted: every folder whose name does not start
 // with "_" or "." and is not an old-layout month folder.
 func (l Layout) Tables() ([]string, error) {
-	entries, err := os.ReadDir(l.Root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := readDirIfAny(l.Root)
 	if err != nil {
 		return nil, fmt.Errorf("tables in %s: %w", l.Root, err)
 	}
@@ -197,10 +191,7 @@ func isTableName(n string) bool {
 // listed here but without a manifest is being published (or was, by a run that crashed; the next
 // run rolls it forward).
 func (l Layout) TableMonths(table string) ([]Month, error) {
-	entries, err := os.ReadDir(l.TableDir(table))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := readDirIfAny(l.TableDir(table))
 	if err != nil {
 		return nil, fmt.Errorf("months of %s: %w", table, err)
 	}
@@ -270,10 +261,7 @@ func (e *OldLayoutError) Unwrap() error { return ErrOldLayout }
 // OldLayoutFolders lists the old-layout month folders directly under OUT (snapshot_month=YYYY-MM),
 // sorted.
 func (l Layout) OldLayoutFolders() ([]string, error) {
-	entries, err := os.ReadDir(l.Root)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := readDirIfAny(l.Root)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", l.Root, err)
 	}
@@ -297,4 +285,14 @@ func (l Layout) CheckCurrent() error {
 		return &OldLayoutError{Out: l.Root, Folders: old}
 	}
 	return nil
+}
+
+// readDirIfAny lists a folder of OUT; a folder that does not exist (yet) is an empty list, not an
+// error.
+func readDirIfAny(dir string) ([]os.DirEntry, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return entries, err
 }

@@ -442,10 +442,7 @@ type PendingPublication struct {
 // PendingPublications lists the staging folders that hold a journal, without changing anything
 // (for `refresh status`).
 func (l Layout) PendingPublications() ([]PendingPublication, error) {
-	entries, err := os.ReadDir(l.StagingRoot())
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+	entries, err := readDirIfAny(l.StagingRoot())
 	if err != nil {
 		return nil, fmt.Errorf("staging in %s: %w", l.Root, err)
 	}
