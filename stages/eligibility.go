@@ -3,6 +3,7 @@ package stages
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,12 +42,20 @@ func (Eligibility) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := loadReasons(ctx, r); err != nil {
 		return err
 	}
-	for _, f := range eligibilityFiles {
+	for k, f := range eligibilityFiles {
 		fstart := time.Now()
 		if err := r.DB.ExecFile(ctx, f); err != nil {
 			return err
 		}
-		r.Log.Debug("eligibility family done", zap.String("family", f), zap.Duration("duration", time.Since(fstart)))
+		// The customer rows are gathered in elig_customer_rows until eligibility_finish turns them
+		// into customer_eligibility.
+		rowsTable := "elig_customer_rows"
+		if k >= slices.Index(eligibilityFiles, "eligibility_finish") {
+			rowsTable = TableCustomerEligibility
+		}
+		if err := progress(ctx, r, "eligibility", f, k, len(eligibilityFiles), start, fstart, rowsTable); err != nil {
+			return err
+		}
 	}
 	// A code the SQL writes must be in the documented list.
 	unknown, err := unknownReasons(ctx, r)
