@@ -311,8 +311,10 @@ func (s *Settings) validate(key string) error {
 	case OptionalTables:
 		probe.OptionalTables = full.OptionalTables
 	case FailureHook:
-		_, err := schedules.ParseFailureHook(s.FailureHook)
-		return err
+		if _, err := schedules.ParseFailureHook(s.FailureHook); err != nil {
+			return fmt.Errorf("failure_hook: %w", err)
+		}
+		return nil
 	default:
 		return nil
 	}

@@ -251,7 +251,7 @@ func failedMonths(recs []pipeline.Record, layout pipeline.Layout) []Finding {
 			}
 		}
 		found = append(found, Finding{Kind: KindFailed, Month: month, RunID: r.RunID, Message: fmt.Sprintf(
-			"%s: the last %s run %s %s at %s: %s", month, r.Kind, r.RunID, r.Status, endOf(r).UTC().Format(time.RFC3339), r.Reason)})
+			"%s: run %s (kind %s) %s at %s: %s", month, r.RunID, r.Kind, r.Status, endOf(r).UTC().Format(time.RFC3339), r.Reason)})
 	}
 	sort.Slice(found, func(a, b int) bool { return found[a].Month < found[b].Month })
 	return found

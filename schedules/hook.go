@@ -73,8 +73,8 @@ func ParseFailureHook(spec string) (FailureHook, error) {
 	}
 }
 
-// httpHook POSTs the failure as JSON to u.
-func httpHook(u string) FailureHook {
+// jsonHook is a hook that sends the failure as JSON, within the hook's time limit.
+func jsonHook(send func(ctx context.Context, f Failure, body []byte) error) FailureHook {
 	return func(ctx context.Context, f Failure) error {
 		body, err := json.Marshal(f)
 		if err != nil {
@@ -82,6 +82,13 @@ func httpHook(u string) FailureHook {
 		}
 		ctx, cancel := context.WithTimeout(ctx, hookTimeout)
 		defer cancel()
+		return send(ctx, f, body)
+	}
+}
+
+// httpHook POSTs the failure as JSON to u.
+func httpHook(u string) FailureHook {
+	return jsonHook(func(ctx context.Context, _ Failure, body []byte) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(body))
 		if err != nil {
 			return fmt.Errorf("failure hook %s: %w", u, err)
@@ -97,18 +104,12 @@ func httpHook(u string) FailureHook {
 			return fmt.Errorf("failure hook %s: answered %s", u, resp.Status)
 		}
 		return nil
-	}
+	})
 }
 
 // commandHook runs cmd with /bin/sh -c, the failure as JSON on stdin and in the environment.
 func commandHook(cmd string) FailureHook {
-	return func(ctx context.Context, f Failure) error {
-		body, err := json.Marshal(f)
-		if err != nil {
-			return err
-		}
-		ctx, cancel := context.WithTimeout(ctx, hookTimeout)
-		defer cancel()
+	return jsonHook(func(ctx context.Context, f Failure, body []byte) error {
 		c := exec.CommandContext(ctx, "/bin/sh", "-c", cmd)
 		c.Stdin = bytes.NewReader(body)
 		c.Env = append(os.Environ(), "REFRESH_FAILED_JOB="+f.Job, "REFRESH_FAILED_TARGET="+f.Target,
@@ -126,5 +127,5 @@ func commandHook(cmd string) FailureHook {
 			return fmt.Errorf("failure hook command %q: %w (stderr: %q)", cmd, err, msg)
 		}
 		return nil
-	}
+	})
 }

@@ -3,7 +3,6 @@ package stages
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -47,13 +46,7 @@ func (Eligibility) Run(ctx context.Context, r *pipeline.Run) error {
 		if err := r.DB.ExecFile(ctx, f); err != nil {
 			return err
 		}
-		// The customer rows are gathered in elig_customer_rows until eligibility_finish turns them
-		// into customer_eligibility.
-		rowsTable := "elig_customer_rows"
-		if k >= slices.Index(eligibilityFiles, "eligibility_finish") {
-			rowsTable = TableCustomerEligibility
-		}
-		if err := progress(ctx, r, "eligibility", f, k, len(eligibilityFiles), start, fstart, rowsTable); err != nil {
+		if err := progress(ctx, r, "eligibility", f, k, len(eligibilityFiles), start, fstart, ""); err != nil {
 			return err
 		}
 	}

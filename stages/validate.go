@@ -117,7 +117,7 @@ func Validate(ctx context.Context, r *pipeline.Run) (*Validation, error) {
 			}
 			tc.Problem = err.Error()
 			bad = append(bad, err)
-			failed[t.name] = true
+			failed[t.name] = !loaded
 		}
 		if !loaded {
 			// An empty stand-in, so that the tables after it can still be read and checked.

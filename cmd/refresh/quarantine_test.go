@@ -12,7 +12,8 @@ import (
 )
 
 // TestRunsAndStatusShowQuarantine: a ledger line that is not a record and a fire history that does
-// not decode stop neither `refresh runs` nor `refresh status`; both name what was set aside.
+// not decode stop neither `refresh runs` nor `refresh status`; both name what was set aside, and
+// status exits 14 (quarantined bookkeeping needs attention).
 func TestRunsAndStatusShowQuarantine(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -34,12 +35,16 @@ func TestRunsAndStatusShowQuarantine(t *testing.T) {
 	}
 	pipeline.NewFireHistory(dir, nil).LastFired("monthly-refresh") // the daemon's start-up read
 
+	// runs warns; status reports it as needing attention, exit 14.
 	for _, cmd := range []string{"runs", "status"} {
 		var out, errb bytes.Buffer
-		if code := Run(ctx, []string{cmd, "--out", dir}, &out, &errb); code != 0 {
-			t.Fatalf("%s: exit %d, stderr: %s", cmd, code, errb.String())
+		wantCode, want := 0, "refresh "+cmd+": warning: quarantined bookkeeping in "+dir+": 1 ledger line(s) skipped: line 2 (invalid character '#'"
+		if cmd == "status" {
+			wantCode, want = exitAttentionQuarantine, "refresh status: needs attention (1 quarantined_bookkeeping): quarantined bookkeeping in "+dir+": 1 ledger line(s) skipped: line 2 (invalid character '#'"
 		}
-		want := "refresh " + cmd + ": warning: quarantined bookkeeping in " + dir + ": 1 ledger line(s) skipped: line 2 (invalid character '#'"
+		if code := Run(ctx, []string{cmd, "--out", dir}, &out, &errb); code != wantCode {
+			t.Fatalf("%s: exit %d, want %d, stderr: %s", cmd, code, wantCode, errb.String())
+		}
 		if !strings.Contains(errb.String(), want) {
 			t.Errorf("%s stderr %q lacks %q", cmd, errb.String(), want)
 		}
