@@ -67,7 +67,8 @@ var helps = map[string]commandHelp{
 		summary: "Make every check ingest and readiness make on an input folder for a month: columns, Parquet types, keys,\n" +
 			"rejects and the reject rate, row accounting, months of history per usage table, readiness. Each table is\n" +
 			"reported, also after another fails. Nothing is computed or published; --rejects writes the rejected rows\n" +
-			"(CSV, or Parquet for a .parquet name) for the supplier. Exit 0, 6 or 7, as a run would.",
+			"(CSV, or Parquet for a .parquet name) for the supplier. DuckDB spills to a work folder of its own under\n" +
+			"--temp-dir (default: the system's temp folder), removed at the end. Exit 0, 6 or 7, as a run would.",
 		example: "refresh validate --input fixtures/demo --month 2026-10 --rejects rejects.csv",
 	},
 	"report": {
@@ -184,6 +185,7 @@ func printMainHelp(w io.Writer, top *flag.FlagSet) {
 	fmt.Fprint(w, "\nGlobal flags (before or after the command):\n")
 	printFlags(w, top)
 	fmt.Fprint(w, exitStatusHelp)
+	fmt.Fprint(w, statusExitHelp)
 }
 
 // printFlags lists a flag set's flags with their value names and defaults, in the double-dash style
