@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -233,8 +234,17 @@ func TestStatusExitStatuses(t *testing.T) {
 		if abandoned == nil || !strings.Contains(abandoned.Reason, "the process died") || abandoned.Finished.IsZero() {
 			t.Fatalf("no abandoned record of run %s: %+v", killed, ledgerRecords(t, out))
 		}
-		if _, stdout, _ := runRefresh(t, "runs", "--out", out, "--month", "2026-10"); !strings.Contains(stdout, killed) || !strings.Contains(stdout, "abandoned") {
-			t.Errorf("refresh runs does not show the abandoned run:\n%s", stdout)
+		// Its publication was rolled forward: the ledger then records it published, which refresh
+		// runs shows (the latest record of each run), with how.
+		recs := ledgerRecords(t, out)
+		i := slices.IndexFunc(recs, func(r pipeline.Record) bool { return r.RunID == killed && r.Status == pipeline.StatusAbandoned })
+		if i+1 >= len(recs) || recs[i+1].RunID != killed || recs[i+1].Status != pipeline.StatusPublished ||
+			!strings.Contains(recs[i+1].Reason, "rolled the publication forward") {
+			t.Errorf("after the abandoned record, want the roll-forward's published record of %s; ledger %+v", killed, recs)
+		}
+		if _, stdout, _ := runRefresh(t, "runs", "--out", out, "--month", "2026-10"); !strings.Contains(stdout, killed) ||
+			!strings.Contains(stdout, "published") || !strings.Contains(stdout, "rolled the publication forward") {
+			t.Errorf("refresh runs does not show the rolled-forward run:\n%s", stdout)
 		}
 		// 2026-10 is now wholly the killed run's (its manifest names it): that run did publish.
 		if code, rep, _ := statusJSON(t, out); code != 0 || len(rep.Attention) != 0 {
