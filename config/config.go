@@ -28,11 +28,21 @@ const (
 	MaxDrift      = "max_drift"
 	// MaxQualifiedDrift is the drift guard's limit on the count of qualified partner-areas.
 	MaxQualifiedDrift = "max_qualified_drift"
-	AcceptDrift       = "accept_drift"
-	SkipReadiness     = "skip_readiness"
-	Wait              = "wait"
-	LogFormat         = "log_format"
-	LogLevel          = "log_level"
+	// MinQualifiedMove is the drift guard's floor: smaller moves of the qualified count are not drift.
+	MinQualifiedMove = "min_qualified_move"
+	// OptionalTables lists the input tables this program may lack, comma-separated.
+	OptionalTables = "optional_tables"
+	// MetricsFile is the Prometheus text file each run writes.
+	MetricsFile = "metrics_file"
+	// HeartbeatFile is the file the daemon beats in and `refresh status` reads.
+	HeartbeatFile = "heartbeat_file"
+	// FailureHook is a command or an http(s) URL the daemon calls on every failed scheduled job.
+	FailureHook   = "failure_hook"
+	AcceptDrift   = "accept_drift"
+	SkipReadiness = "skip_readiness"
+	Wait          = "wait"
+	LogFormat     = "log_format"
+	LogLevel      = "log_level"
 )
 
 // ConfigEnv names the config file when --config is not given.
@@ -92,9 +102,16 @@ var Specs = []Spec{
 		Help: "share a table's rows may move against the previous month (0: any move stops the run)"},
 	{Key: MaxQualifiedDrift, Meta: "SHARE", Default: strconv.FormatFloat(pipeline.DefaultMaxQualifiedDrift, 'g', -1, 64), kind: kindFloat,
 		Help: "share the count of qualified partner-areas may move against the previous month"},
+	{Key: MinQualifiedMove, Meta: "N", Default: strconv.Itoa(pipeline.DefaultMinQualifiedMove), kind: kindInt,
+		Help: "the drift guard ignores a move of the qualified count smaller than N partner-areas (0: compare every move)"},
 	{Key: AcceptDrift, Default: "false", kind: kindBool, Help: "publish even when the drift guard trips"},
 	{Key: SkipReadiness, Default: "false", kind: kindBool, Help: "score even when a usage table has no rows for S or S-12"},
 	{Key: Wait, Default: "false", kind: kindBool, Help: "wait for another run holding OUT instead of failing"},
+	{Key: OptionalTables, Meta: "TABLES", Help: "input tables this program may lack, comma-separated (of " + strings.Join(pipeline.OptionalTableNames, ", ") +
+		"): an absent folder reads as empty and readiness does not wait for them"},
+	{Key: MetricsFile, Meta: "FILE", Help: "Prometheus text file each run writes for node_exporter's textfile collector (default: OUT/_runs/metrics.prom)"},
+	{Key: HeartbeatFile, Meta: "FILE", Help: "file the daemon beats in every 30s and refresh status reads (default: OUT/_runs/heartbeat.json)"},
+	{Key: FailureHook, Meta: "COMMAND|URL", Help: "on every failed scheduled job: POST a JSON body to this http(s) URL, or run this shell command with the JSON on stdin"},
 	{Key: LogFormat, Meta: "FORMAT", Default: "console", kind: kindEnum, enum: LogFormats, Help: "log format: console or json"},
 	{Key: LogLevel, Meta: "LEVEL", Default: "info", kind: kindEnum, enum: LogLevels, Help: "log level: debug, info, warn or error"},
 }
@@ -158,11 +175,14 @@ var ErrInvalid = errors.New("invalid settings")
 // Settings are the resolved settings with the source of each.
 type Settings struct {
 	Input, Out, Rubric, MemoryLimit, TempDir string
-	Threads                                  int
+	Threads, MinQualifiedMove                int
 	MaxRejectRate, MaxDrift                  float64
 	MaxQualifiedDrift                        float64
-	AcceptDrift, SkipReadiness, Wait         bool
-	LogFormat, LogLevel                      string
+	// OptionalTables is the setting's text: table names, comma-separated (Pipeline splits it).
+	OptionalTables                          string
+	MetricsFile, HeartbeatFile, FailureHook string
+	AcceptDrift, SkipReadiness, Wait        bool
+	LogFormat, LogLevel                     string
 
 	// Values holds every setting as text, by key, and From where each came from.
 	Values map[string]string
@@ -179,12 +199,25 @@ type Settings struct {
 
 // Pipeline is the run configuration the settings give (without month and as-of date).
 func (s Settings) Pipeline() pipeline.Config {
+	floor := s.MinQualifiedMove
 	return pipeline.Config{
+		MinQualifiedMove: &floor, OptionalTables: SplitList(s.OptionalTables),
 		Input: s.Input, Out: s.Out, RubricPath: s.Rubric, MaxRejectRate: pipeline.Share(s.MaxRejectRate),
 		MemoryLimit: s.MemoryLimit, Threads: s.Threads, TempDir: s.TempDir,
 		WaitForLock: s.Wait, SkipReadiness: s.SkipReadiness, AcceptDrift: s.AcceptDrift,
 		MaxDrift: pipeline.Share(s.MaxDrift), MaxQualifiedDrift: pipeline.Share(s.MaxQualifiedDrift),
 	}
+}
+
+// SplitList splits a comma-separated setting into its trimmed, non-empty items.
+func SplitList(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // Resolve resolves every setting. flags holds the values given on the command line by key (the
@@ -273,6 +306,15 @@ func (s *Settings) validate(key string) error {
 		probe.MaxDrift = full.MaxDrift
 	case MaxQualifiedDrift:
 		probe.MaxQualifiedDrift = full.MaxQualifiedDrift
+	case MinQualifiedMove:
+		probe.MinQualifiedMove = full.MinQualifiedMove
+	case OptionalTables:
+		probe.OptionalTables = full.OptionalTables
+	case FailureHook:
+		if _, err := schedules.ParseFailureHook(s.FailureHook); err != nil {
+			return fmt.Errorf("failure_hook: %w", err)
+		}
+		return nil
 	default:
 		return nil
 	}
@@ -331,13 +373,24 @@ func (s *Settings) stringField(key string) *string {
 		return &s.LogFormat
 	case LogLevel:
 		return &s.LogLevel
+	case OptionalTables:
+		return &s.OptionalTables
+	case MetricsFile:
+		return &s.MetricsFile
+	case HeartbeatFile:
+		return &s.HeartbeatFile
+	case FailureHook:
+		return &s.FailureHook
 	}
 	panic("config: no text setting " + key)
 }
 
 func (s *Settings) intField(key string) *int {
-	if key == Threads {
+	switch key {
+	case Threads:
 		return &s.Threads
+	case MinQualifiedMove:
+		return &s.MinQualifiedMove
 	}
 	panic("config: no integer setting " + key)
 }

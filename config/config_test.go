@@ -99,9 +99,16 @@ skip_readiness: true
 wait: true
 log_format: json
 log_level: debug
+min_qualified_move: 3
+optional_tables: bizapps_usage, certifications
+metrics_file: /metrics/capscore.prom
+heartbeat_file: /run/capscore.beat
+failure_hook: https://alerts.example/capscore
 `)
 	want := Settings{Input: "/in", Out: "/out", Rubric: rubric, MemoryLimit: "3GB", Threads: 2, TempDir: "/spill",
-		MaxRejectRate: 0, MaxDrift: 0.25, MaxQualifiedDrift: 0, AcceptDrift: true, SkipReadiness: true, Wait: true, LogFormat: "json", LogLevel: "debug"}
+		MaxRejectRate: 0, MaxDrift: 0.25, MaxQualifiedDrift: 0, AcceptDrift: true, SkipReadiness: true, Wait: true, LogFormat: "json", LogLevel: "debug",
+		MinQualifiedMove: 3, OptionalTables: "bizapps_usage, certifications", MetricsFile: "/metrics/capscore.prom",
+		HeartbeatFile: "/run/capscore.beat", FailureHook: "https://alerts.example/capscore"}
 	check := func(t *testing.T, s Settings, kind string) {
 		t.Helper()
 		got := s
@@ -135,9 +142,10 @@ log_level: debug
 // TestResolveInvalid: every invalid value is reported with its source, and all of them at once: type
 // errors found while reading, range errors found by pipeline.Config.Validate.
 func TestResolveInvalid(t *testing.T) {
-	file := writeFile(t, "threads: many\nlog_level: verbose\nmax_reject_rate: 2\n")
+	file := writeFile(t, "threads: many\nlog_level: verbose\nmax_reject_rate: 2\noptional_tables: partners, bizapps_usage\nfailure_hook: ftp://host/x\n")
 	_, err := Resolve(map[string]string{"config": file, "max_drift": "lots"}, map[string]string{"max_drift": "--max-drift"},
-		env(map[string]string{"REFRESH_LOG_FORMAT": "xml", "REFRESH_WAIT": "maybe", "REFRESH_MEMORY_LIMIT": "0", "REFRESH_RUBRIC": "/dev/zero"}))
+		env(map[string]string{"REFRESH_LOG_FORMAT": "xml", "REFRESH_WAIT": "maybe", "REFRESH_MEMORY_LIMIT": "0", "REFRESH_RUBRIC": "/dev/zero",
+			"REFRESH_MIN_QUALIFIED_MOVE": "-1"}))
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("err = %v, want ErrInvalid", err)
 	}
@@ -151,6 +159,9 @@ func TestResolveInvalid(t *testing.T) {
 		`file ` + file + `:3: max-reject-rate 2: want a share between 0 and 1`,
 		`env REFRESH_MEMORY_LIMIT: memory-limit: memory limit "0": missing unit`,
 		`env REFRESH_RUBRIC: `,
+		`env REFRESH_MIN_QUALIFIED_MOVE: min-qualified-move -1: want 0 or more partner-areas`,
+		`file ` + file + `:4: optional-tables: "partners" is not a table a program may lack; name any of azure_consumption, m365_usage, bizapps_usage, certifications, enrollments`,
+		`file ` + file + `:5: failure_hook: "ftp://host/x": only http:// and https:// URLs are posted to`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"slices"
 	"time"
 )
 
@@ -40,6 +41,14 @@ type Config struct {
 	// MaxQualifiedDrift is the share the count of qualified partner-areas may move against the
 	// previous published month before the drift guard stops the run (nil = DefaultMaxQualifiedDrift).
 	MaxQualifiedDrift *float64
+	// MinQualifiedMove is the smallest move of the qualified count, in partner-areas, that the drift
+	// guard compares with MaxQualifiedDrift: a smaller move is never drift, so a small program's 1 -> 2
+	// passes (nil = DefaultMinQualifiedMove; 0 = every move is compared).
+	MinQualifiedMove *int
+	// OptionalTables are input tables this program may lack (one without Business Applications
+	// declares bizapps_usage): an absent folder is an empty table with a warning, and readiness does
+	// not wait for their months. Names come from OptionalTableNames.
+	OptionalTables []string
 	// KeepPublished leaves a month that is already published as it is, decided once the run holds
 	// the lock: a backfill without --force does not rebuild a month another run published while it
 	// waited.
@@ -60,6 +69,15 @@ const DefaultMaxDrift = 0.5
 // DefaultMaxQualifiedDrift is the drift guard's default limit on the qualified count: a 50% move.
 const DefaultMaxQualifiedDrift = 0.5
 
+// DefaultMinQualifiedMove is the drift guard's default floor on the qualified count: a move of
+// fewer than 5 partner-areas is never drift, whatever its share.
+const DefaultMinQualifiedMove = 5
+
+// OptionalTableNames are the input tables a program may declare optional (OptionalTables): the
+// usage tables, certifications and enrollments (always optional). partners, tenants and
+// associations are what every score is built on.
+var OptionalTableNames = []string{"azure_consumption", "m365_usage", "bizapps_usage", "certifications", "enrollments"}
+
 // DefaultMaxRejectRate is the contract's default reject-rate limit.
 const DefaultMaxRejectRate = 0.001
 
@@ -76,6 +94,17 @@ func (c Config) DriftLimit() float64 { return valueOr(c.MaxDrift, DefaultMaxDrif
 func (c Config) QualifiedDriftLimit() float64 {
 	return valueOr(c.MaxQualifiedDrift, DefaultMaxQualifiedDrift)
 }
+
+// QualifiedMoveFloor is the qualified-count floor in force: MinQualifiedMove, or the default.
+func (c Config) QualifiedMoveFloor() int {
+	if c.MinQualifiedMove == nil {
+		return DefaultMinQualifiedMove
+	}
+	return *c.MinQualifiedMove
+}
+
+// IsOptional reports whether input table may be absent and is not waited for by readiness.
+func (c Config) IsOptional(table string) bool { return slices.Contains(c.OptionalTables, table) }
 
 func valueOr(p *float64, def float64) float64 {
 	if p == nil {
@@ -99,5 +128,7 @@ func (c Config) withDefaults() Config {
 	c.MaxDrift = Share(c.DriftLimit())
 	c.MaxQualifiedDrift = Share(c.QualifiedDriftLimit())
 	c.MaxRejectRate = Share(c.RejectLimit())
+	floor := c.QualifiedMoveFloor()
+	c.MinQualifiedMove = &floor
 	return c
 }

@@ -44,6 +44,9 @@ const (
 	StatusSkipped = "skipped"
 	// StatusCanceled means the run was stopped by a signal or its context; nothing was published.
 	StatusCanceled = "canceled"
+	// StatusAbandoned means the run's process died while it ran (SIGKILL, a crash, the machine
+	// stopping): the next holder of the output lock found its lock left behind and recorded this.
+	StatusAbandoned = "abandoned"
 )
 
 // Record is one line of the run ledger. A run appends a "running" record when it starts and a
@@ -254,6 +257,36 @@ func PublishedByMonth(recs []Record) map[string]Record {
 		}
 	}
 	return m
+}
+
+// MarkAbandoned appends an abandoned record for every run whose latest record is still running,
+// with reason. Call it holding the output lock: every run appends its records under the lock, so a
+// run still running then is one whose process died. It returns the run ids it marked.
+func (l *Ledger) MarkAbandoned(reason string, now time.Time) ([]string, error) {
+	recs, err := l.Records()
+	if err != nil {
+		return nil, err
+	}
+	latest := LatestByRun(recs)
+	var marked []string
+	seen := map[string]bool{}
+	for _, r := range recs {
+		last := latest[r.RunID]
+		if seen[r.RunID] || last.Status != StatusRunning {
+			continue
+		}
+		seen[r.RunID] = true
+		a := last
+		a.Status, a.Reason, a.Finished = StatusAbandoned, reason, now.UTC()
+		if !a.Started.IsZero() {
+			a.DurationSeconds = a.Finished.Sub(a.Started).Seconds()
+		}
+		if err := l.Append(a); err != nil {
+			return marked, err
+		}
+		marked = append(marked, r.RunID)
+	}
+	return marked, nil
 }
 
 // QuarantineDir is the folder under RunsDir where damaged bookkeeping files are kept aside.

@@ -171,16 +171,25 @@ func AcquireLock(ctx context.Context, out string, holder LockHolder, wait bool, 
 	}
 
 	// We hold the flock. Anything still in the file was left by a run that did not release.
-	if old := readHolder(f); !old.isZero() {
-		alive := old.PID > 0 && (old.Host == "" || old.Host == hostname()) && processExists(old.PID)
+	old := readHolder(f)
+	if !old.isZero() {
 		log.Warn("took over stale lock", zap.String("out", out), zap.Int("old_pid", old.PID),
 			zap.String("old_run_id", old.RunID), zap.Time("old_started", old.Started),
-			zap.String("old_host", old.Host), zap.Bool("old_pid_alive", alive))
+			zap.String("old_host", old.Host), zap.Bool("old_pid_alive", old.Alive()))
 	}
 	if err := writeHolder(f, holder); err != nil {
 		unix.Flock(fd, unix.LOCK_UN)
 		f.Close()
 		return nil, fmt.Errorf("lock %s: write holder: %w", out, err)
+	}
+	if !old.isZero() {
+		// The runs the dead holder left running in the ledger never end by themselves.
+		reason := fmt.Sprintf("the process died while the run held %s (%s); its lock was taken over by run %s", out, old, holder.RunID)
+		if ids, err := OpenLedger(out).MarkAbandoned(reason, time.Now()); err != nil {
+			log.Error("run ledger: mark abandoned runs", zap.Error(err))
+		} else if len(ids) > 0 {
+			log.Warn("runs marked abandoned", zap.Strings("run_ids", ids), zap.String("reason", reason))
+		}
 	}
 	log.Debug("lock acquired", zap.String("out", out), zap.String("run_id", holder.RunID))
 	return &Lock{path: path, holder: holder, f: f}, nil
@@ -247,6 +256,36 @@ func writeHolder(f *os.File, h LockHolder) error {
 	}
 	return f.Sync()
 }
+
+// Alive reports whether the holder's process still exists: on this machine, by its pid; a holder on
+// another machine is taken to be alive (its process cannot be looked at from here).
+func (h LockHolder) Alive() bool {
+	if h.PID <= 0 {
+		return false
+	}
+	if h.Host != "" && h.Host != hostname() {
+		return true
+	}
+	return processExists(h.PID)
+}
+
+// ReadLockHolder reads who holds (or last held) out's lock, without taking or changing it: the
+// zero holder when the lock file is missing or names nobody (the lock is free). A holder that is
+// not Alive left the lock behind when its process died; the next run takes it over.
+func ReadLockHolder(out string) (LockHolder, error) {
+	f, err := os.Open(filepath.Join(out, LockFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return LockHolder{}, nil
+	}
+	if err != nil {
+		return LockHolder{}, fmt.Errorf("lock %s: %w", out, err)
+	}
+	defer f.Close()
+	return readHolder(f), nil
+}
+
+// IsZero reports whether the holder names nobody: the lock is free.
+func (h LockHolder) IsZero() bool { return h.isZero() }
 
 // processExists reports whether a process with this pid exists on this machine.
 func processExists(pid int) bool {

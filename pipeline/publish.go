@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"go.uber.org/zap"
 	"golang.org/x/sys/unix"
@@ -483,6 +484,7 @@ func RecoverStaging(l Layout, log *zap.Logger) (rolled []string, removed []strin
 				continue
 			}
 			log.Info("rolled forward an interrupted publication", zap.String("month", j.Month), zap.String("month_run_id", j.RunID))
+			recordRolledForward(l.Root, j, log)
 			rolled = append(rolled, j.Month)
 		case errors.Is(err, fs.ErrNotExist):
 			if err := os.RemoveAll(dir); err != nil {
@@ -517,6 +519,29 @@ func RecoverStaging(l Layout, log *zap.Logger) (rolled []string, removed []strin
 		return rolled, removed, fmt.Errorf("recover staging in %s: %w", l.Root, err)
 	}
 	return rolled, removed, nil
+}
+
+// recordRolledForward appends a published record for the run whose publication was just rolled
+// forward: its month is now wholly that run's, as if its process had not died. A journal whose run
+// is not in the ledger (a migration's) gets none.
+func recordRolledForward(out string, j Journal, log *zap.Logger) {
+	ledger := OpenLedger(out)
+	last, ok := ledger.Latest()[j.RunID]
+	if !ok || last.Status == StatusPublished {
+		return
+	}
+	r := last
+	r.Status, r.Finished = StatusPublished, time.Now().UTC()
+	r.Reason = "its process died while publishing; the next holder of the lock rolled the publication forward"
+	if m, err := ParseMonth(j.Month); err == nil {
+		r.Snapshot = SnapshotDirName(m)
+	}
+	if !r.Started.IsZero() {
+		r.DurationSeconds = r.Finished.Sub(r.Started).Seconds()
+	}
+	if err := ledger.Append(r); err != nil {
+		log.Error("run ledger", zap.Error(err))
+	}
 }
 
 // syncTree fsyncs every file and folder under root, root last.

@@ -222,8 +222,10 @@ func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keep
 	}
 
 	results = make([]MonthResult, len(months))
+	monthsStart := time.Now()
 	for i, m := range months {
 		results[i].Month = m
+		logMonthProgress(log, i, len(months), m, monthsStart)
 		mstart := started
 		if i > 0 {
 			mstart = time.Now().UTC()

@@ -6,6 +6,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -125,6 +126,14 @@ func (c Config) Validate() error {
 	share("max-reject-rate", c.MaxRejectRate, 1, "0 = no reject tolerated")
 	share("max-drift", c.MaxDrift, math.MaxFloat64, "0 = any move stops the run; 0.5 = a 50% move")
 	share("max-qualified-drift", c.MaxQualifiedDrift, math.MaxFloat64, "0 = any move stops the run; 0.5 = a 50% move")
+	if c.MinQualifiedMove != nil && *c.MinQualifiedMove < 0 {
+		bad("min-qualified-move %d: want 0 or more partner-areas (0 = every move of the qualified count is compared)", *c.MinQualifiedMove)
+	}
+	for _, t := range c.OptionalTables {
+		if !slices.Contains(OptionalTableNames, t) {
+			bad("optional-tables: %q is not a table a program may lack; name any of %s", t, strings.Join(OptionalTableNames, ", "))
+		}
+	}
 	if c.MemoryLimit != "" {
 		if _, err := ParseMemoryLimit(c.MemoryLimit); err != nil {
 			bad("memory-limit: %w", err)

@@ -61,35 +61,35 @@ const (
 // Config is a set of schedule definitions and the settings they share.
 type Config struct {
 	// Readiness is how long and how often a fire retries while its source data is not ready.
-	Readiness Readiness `yaml:"readiness"`
+	Readiness Readiness `yaml:"readiness" json:"readiness"`
 	// Jobs are the scheduled jobs, each fired on its own cron expression.
-	Jobs []JobConfig `yaml:"jobs"`
+	Jobs []JobConfig `yaml:"jobs" json:"jobs"`
 }
 
 // JobConfig is one scheduled job.
 type JobConfig struct {
 	// Name identifies the job in logs and in the fire history; unique within a config.
-	Name string `yaml:"name"`
+	Name string `yaml:"name" json:"name"`
 	// Cron is a standard 5-field expression (minute hour day-of-month month day-of-week); no
 	// descriptors (@monthly, @every) and no TZ prefix.
-	Cron string `yaml:"cron"`
+	Cron string `yaml:"cron" json:"cron"`
 	// Timezone is the IANA zone Cron is read in ("" = UTC). In zones with daylight saving time,
 	// fires that fall in the skipped hour do not happen.
-	Timezone string `yaml:"timezone"`
+	Timezone string `yaml:"timezone" json:"timezone"`
 	// Kind is the work the job does.
-	Kind JobKind `yaml:"job"`
+	Kind JobKind `yaml:"job" json:"job"`
 	// Target is the month the job works on; each kind supports exactly one target.
-	Target Target `yaml:"target"`
+	Target Target `yaml:"target" json:"target"`
 }
 
 // Readiness holds the retry settings, as Go duration strings ("6h", "1m").
 type Readiness struct {
 	// Deadline is how long after a fire the job keeps retrying a not-ready source.
-	Deadline string `yaml:"deadline"`
+	Deadline string `yaml:"deadline" json:"deadline"`
 	// InitialBackoff is the wait before the first retry; each later wait doubles.
-	InitialBackoff string `yaml:"initial_backoff"`
+	InitialBackoff string `yaml:"initial_backoff" json:"initial_backoff"`
 	// MaxBackoff caps the wait between retries.
-	MaxBackoff string `yaml:"max_backoff"`
+	MaxBackoff string `yaml:"max_backoff" json:"max_backoff"`
 }
 
 // Backoff is Readiness parsed.

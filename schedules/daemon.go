@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -44,6 +46,14 @@ func WithClock(now func() time.Time) Option { return func(d *Daemon) { d.now = n
 func WithCronOptions(opts ...cron.Option) Option {
 	return func(d *Daemon) { d.cronOpts = append(d.cronOpts, opts...) }
 }
+
+// WithHeartbeat makes the daemon write its Heartbeat to path at start, every HeartbeatEvery and
+// when it stops.
+func WithHeartbeat(path string) Option { return func(d *Daemon) { d.heartbeatPath = path } }
+
+// WithFailureHook calls h after every fire that failed (outcome failed, not_ready at the readiness
+// deadline, or panic; not a fire cancelled by shutdown). The hook's error is logged.
+func WithFailureHook(h FailureHook) Option { return func(d *Daemon) { d.hook = h } }
 
 // Log field keys.
 const (
@@ -102,6 +112,12 @@ type Daemon struct {
 
 	started atomic.Bool
 	ctx     context.Context // the jobs' context; set by Run before any job can start
+
+	heartbeatPath string
+	hook          FailureHook
+	beatMu        sync.Mutex
+	heartbeat     Heartbeat
+	running       map[string]RunningJob // by job name
 }
 
 // entry is one configured job registered with cron. It is the cron.Job the schedule runs.
@@ -124,7 +140,7 @@ func NewDaemon(cfg *Config, jobs Jobs, hist History, log *zap.Logger, opts ...Op
 	if log == nil {
 		log = zap.NewNop()
 	}
-	d := &Daemon{cfg: cfg, jobs: jobs, hist: hist, log: log, now: time.Now}
+	d := &Daemon{cfg: cfg, jobs: jobs, hist: hist, log: log, now: time.Now, running: map[string]RunningJob{}}
 	for _, opt := range opts {
 		opt(d)
 	}
@@ -225,6 +241,7 @@ func (d *Daemon) Run(ctx context.Context) error {
 		}()
 	}
 
+	beats := d.startHeartbeat(ctx)
 	d.cron.Start()
 	<-ctx.Done()
 	d.log.Info("stopping: waiting for running jobs")
@@ -232,8 +249,70 @@ func (d *Daemon) Run(ctx context.Context) error {
 	cancel()
 	<-stopped.Done()
 	catchUps.Wait()
+	<-beats
+	d.beat(true)
 	d.log.Info("stopped")
 	return nil
+}
+
+// startHeartbeat writes the first beat and then one every HeartbeatEvery until ctx is done; the
+// returned channel closes when the beating has stopped. Without a heartbeat path it does nothing.
+func (d *Daemon) startHeartbeat(ctx context.Context) <-chan struct{} {
+	done := make(chan struct{})
+	if d.heartbeatPath == "" {
+		close(done)
+		return done
+	}
+	host, _ := os.Hostname()
+	d.heartbeat = Heartbeat{PID: os.Getpid(), Host: host, Started: time.Now().UTC(), Schedule: d.cfg}
+	d.beat(false)
+	go func() {
+		defer close(done)
+		t := time.NewTicker(HeartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				d.beat(false)
+			}
+		}
+	}()
+	return done
+}
+
+// beat writes the heartbeat file with the jobs running now; stopped marks the daemon's clean stop.
+func (d *Daemon) beat(stopped bool) {
+	if d.heartbeatPath == "" {
+		return
+	}
+	d.beatMu.Lock()
+	defer d.beatMu.Unlock()
+	h := d.heartbeat
+	h.Beat = time.Now().UTC()
+	if stopped {
+		h.Stopped = h.Beat
+	}
+	h.Running = nil
+	for _, r := range d.running {
+		h.Running = append(h.Running, r)
+	}
+	sort.Slice(h.Running, func(a, b int) bool { return h.Running[a].Job < h.Running[b].Job })
+	if err := writeHeartbeat(d.heartbeatPath, h); err != nil {
+		d.log.Error("heartbeat", zap.String("path", d.heartbeatPath), zap.Error(err))
+	}
+}
+
+// setRunning records that job started (firedAt) or ended (zero firedAt) for the heartbeat.
+func (d *Daemon) setRunning(job string, firedAt time.Time) {
+	d.beatMu.Lock()
+	defer d.beatMu.Unlock()
+	if firedAt.IsZero() {
+		delete(d.running, job)
+		return
+	}
+	d.running[job] = RunningJob{Job: job, FiredAt: firedAt, Since: time.Now().UTC()}
 }
 
 // Run is the cron.Job: one fire of the entry's job.
@@ -279,21 +358,34 @@ func (d *Daemon) fire(ctx context.Context, j JobConfig, firedAt time.Time, catch
 	start := time.Now()
 	fields := []zap.Field{zap.String(keyJob, j.Name), zap.Time(keyFiredAt, firedAt), zap.Bool(keyCatchUp, catchUp)}
 	var work func(context.Context) error
+	var target, asOf string
 	switch j.Kind {
 	case KindMonthlyRefresh:
 		month := TargetMonth(firedAt)
-		fields = append(fields, zap.String(keyTarget, month.String()))
+		target = month.String()
+		fields = append(fields, zap.String(keyTarget, target))
 		work = func(ctx context.Context) error { return d.jobs.MonthlyRefresh(ctx, month, firedAt) }
 	case KindSkillingRefresh:
-		asOf := AsOfDate(firedAt)
-		fields = append(fields, zap.String(keyTarget, string(TargetLatestPublished)), zap.String(keyAsOf, asOf.Format(time.DateOnly)))
-		work = func(ctx context.Context) error { return d.jobs.SkillingRefresh(ctx, asOf) }
+		day := AsOfDate(firedAt)
+		target, asOf = string(TargetLatestPublished), day.Format(time.DateOnly)
+		fields = append(fields, zap.String(keyTarget, target), zap.String(keyAsOf, asOf))
+		work = func(ctx context.Context) error { return d.jobs.SkillingRefresh(ctx, day) }
 	default:
 		return fmt.Errorf("job %q: unknown kind %q", j.Name, j.Kind) // unreachable: wire refuses it
 	}
 	log := d.log.With(fields...)
 	log.Info("fire")
+	d.setRunning(j.Name, firedAt)
+	defer d.setRunning(j.Name, time.Time{})
 
+	out := outcomePanic
+	// Runs after the recovery below: every failed fire, a panic included, is reported to the hook.
+	defer func() {
+		if err != nil && out != outcomeCanceled {
+			d.callHook(ctx, log, Failure{Event: "job_failed", Job: j.Name, Kind: j.Kind, Target: target, AsOf: asOf,
+				FiredAt: firedAt, CatchUp: catchUp, Outcome: out, Error: err.Error(), Time: time.Now().UTC()})
+		}
+	}()
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("job %q: panic: %v", j.Name, r)
@@ -302,8 +394,9 @@ func (d *Daemon) fire(ctx context.Context, j JobConfig, firedAt time.Time, catch
 		}
 	}()
 	err = d.retryNotReady(ctx, log, work)
+	out = outcome(ctx, err)
 
-	done := []zap.Field{zap.Duration(keyDuration, time.Since(start)), zap.String(keyOutcome, outcome(ctx, err))}
+	done := []zap.Field{zap.Duration(keyDuration, time.Since(start)), zap.String(keyOutcome, out)}
 	if errors.Is(err, pipeline.ErrAlreadyPublished) {
 		done = append(done, zap.String("reason", err.Error()))
 		err = nil
@@ -319,6 +412,21 @@ func (d *Daemon) fire(ctx context.Context, j JobConfig, firedAt time.Time, catch
 		}
 	}
 	return nil
+}
+
+// callHook tells the failure hook about a failed fire, and logs what became of it. The hook runs
+// even while the daemon stops (it has its own time limit).
+func (d *Daemon) callHook(ctx context.Context, log *zap.Logger, f Failure) {
+	if d.hook == nil {
+		return
+	}
+	f.Host, _ = os.Hostname()
+	f.PID = os.Getpid()
+	if err := d.hook(context.WithoutCancel(ctx), f); err != nil {
+		log.Error("failure hook", zap.Error(err))
+		return
+	}
+	log.Info("failure hook called", zap.String(keyOutcome, f.Outcome))
 }
 
 // outcome classifies a fire's result for the log.

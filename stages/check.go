@@ -175,7 +175,11 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	moved("qualified partner-areas", before, now, r.Config.QualifiedDriftLimit())
+	// A move of fewer partner-areas than the floor is never drift: on a small program 1 -> 2 is a
+	// 100% move of one partner-area.
+	if d := now - before; d >= int64(r.Config.QualifiedMoveFloor()) || -d >= int64(r.Config.QualifiedMoveFloor()) {
+		moved("qualified partner-areas", before, now, r.Config.QualifiedDriftLimit())
+	}
 	return out, nil
 }
 

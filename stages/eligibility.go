@@ -41,12 +41,14 @@ func (Eligibility) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := loadReasons(ctx, r); err != nil {
 		return err
 	}
-	for _, f := range eligibilityFiles {
+	for k, f := range eligibilityFiles {
 		fstart := time.Now()
 		if err := r.DB.ExecFile(ctx, f); err != nil {
 			return err
 		}
-		r.Log.Debug("eligibility family done", zap.String("family", f), zap.Duration("duration", time.Since(fstart)))
+		if err := progress(ctx, r, "eligibility", f, k, len(eligibilityFiles), start, fstart, ""); err != nil {
+			return err
+		}
 	}
 	// A code the SQL writes must be in the documented list.
 	unknown, err := unknownReasons(ctx, r)

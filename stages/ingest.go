@@ -87,80 +87,94 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	}
 	var total int64
 	var read []dataFile
-	for _, t := range Tables {
-		tstart := time.Now()
-		dir := filepath.Join(r.Config.Input, t.name)
-		files, ignored, err := listFiles(dir)
-		if err != nil {
-			if t.optional && errors.Is(err, os.ErrNotExist) {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("input table %s is absent; treated as empty", t.name))
-			} else {
-				return fmt.Errorf("ingest %s: %w: %v (each table needs a folder %s/<table>/ with CSV or Parquet files)",
-					t.name, pipeline.ErrBadInput, err, r.Config.Input)
-			}
-		}
-		if len(ignored) > 0 {
-			r.Warnings = append(r.Warnings, fmt.Sprintf("input folder %s: ignored %s (only .csv, .csv.gz and .parquet files whose names do not start with . or _ are read)",
-				dir, strings.Join(ignored, ", ")))
-			r.Log.Warn("input files ignored", zap.String("folder", dir), zap.Strings("ignored", ignored))
-		}
-		if len(files) == 0 && err == nil && !t.optional && !t.usage {
-			found := "it is empty"
-			if len(ignored) > 0 {
-				found = "it holds only " + strings.Join(ignored, ", ") + ", which ingest ignores"
-			}
-			return fmt.Errorf("ingest %s: %w: required table folder %s has no data file (%s); put the table's .csv, .csv.gz or .parquet files in it",
-				t.name, pipeline.ErrBadInput, dir, found)
-		}
-		stats := pipeline.TableStats{Table: t.name}
-		source, tfiles, err := buildSource(ctx, r, t, files, &stats)
+	for k, t := range Tables {
+		stats, tfiles, _, err := ingestTable(ctx, r, k, t, start)
+		read = append(read, tfiles...)
 		if err != nil {
 			return err
 		}
-		read = append(read, tfiles...)
-		text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
-		if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
-			return fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, tfiles, err))
-		}
-		if t.keyValues != "" {
-			// Table and column names come from the fixed table list above.
-			keyed := sql.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sql.QuoteLiteral(t.name)})
-			if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
-				return fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, tfiles, err))
-			}
-		}
-		chk := "chk_" + t.name
-		// The usage tables are views over the files: counting their rows is their first full read.
-		if err := account(ctx, r, t.name, &stats); err != nil {
-			return fmt.Errorf("ingest %s: count rows: %w", t.name, readFailure(t.name, tfiles, err))
-		}
-		// The rejects are read in a second pass, only when the accounting found some.
-		if stats.Rejected > 0 {
-			if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
-				map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
-				return fmt.Errorf("ingest %s: %w", t.name, err)
-			}
-		}
-		if err := dropChecked(ctx, r, chk); err != nil {
-			return fmt.Errorf("ingest %s: %w", t.name, err)
-		}
 		r.Tables = append(r.Tables, stats)
 		total += stats.Read
-		r.Log.Info("table ingested", zap.String("table", t.name), zap.Int("files", len(stats.Files)),
-			zap.Int64("rows_read", stats.Read), zap.Int64("accepted", stats.Accepted), zap.Int64("rejected", stats.Rejected),
-			zap.Int64("out_of_window", stats.OutOfWindow), zap.Duration("duration", time.Since(tstart)))
-		if stats.Read > 0 && float64(stats.Rejected)/float64(stats.Read) > r.Config.RejectLimit() {
-			sample, _ := rejectSample(ctx, r, t.name)
-			return fmt.Errorf("ingest %s: %w: %d of %d rows rejected (%.4f%%), over the reject rate limit %.4f%% (--max-reject-rate %g); first rejects: %s",
-				t.name, pipeline.ErrBadInput, stats.Rejected, stats.Read, 100*float64(stats.Rejected)/float64(stats.Read),
-				100*r.Config.RejectLimit(), r.Config.RejectLimit(), sample)
-		}
 	}
 	if err := unchanged(read); err != nil {
 		return fmt.Errorf("ingest: %w", err)
 	}
 	logDone(r, "ingest", start, zap.Int64("rows", total))
 	return nil
+}
+
+// ingestTable reads, checks and accounts input table t, the k-th of Tables: its files are listed,
+// hashed and read, each row accepted, rejected with a reason or counted out of window, and the
+// rejects kept. loaded says the table's rows are in the database (later tables check their
+// references against it), also when the error is a reject rate over the limit.
+func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start time.Time) (stats pipeline.TableStats, read []dataFile, loaded bool, err error) {
+	stats = pipeline.TableStats{Table: t.name}
+	tstart := time.Now()
+	dir := filepath.Join(r.Config.Input, t.name)
+	files, ignored, err := listFiles(dir)
+	optional := t.optional || r.Config.IsOptional(t.name)
+	if err != nil {
+		if optional && errors.Is(err, os.ErrNotExist) {
+			r.Warnings = append(r.Warnings, fmt.Sprintf("input table %s is absent; treated as empty", t.name))
+		} else {
+			return stats, nil, false, fmt.Errorf("ingest %s: %w: %v (each table needs a folder %s/<table>/ with CSV or Parquet files)",
+				t.name, pipeline.ErrBadInput, err, r.Config.Input)
+		}
+	}
+	if len(ignored) > 0 {
+		r.Warnings = append(r.Warnings, fmt.Sprintf("input folder %s: ignored %s (only .csv, .csv.gz and .parquet files whose names do not start with . or _ are read)",
+			dir, strings.Join(ignored, ", ")))
+		r.Log.Warn("input files ignored", zap.String("folder", dir), zap.Strings("ignored", ignored))
+	}
+	if len(files) == 0 && err == nil && !optional && !t.usage {
+		found := "it is empty"
+		if len(ignored) > 0 {
+			found = "it holds only " + strings.Join(ignored, ", ") + ", which ingest ignores"
+		}
+		return stats, nil, false, fmt.Errorf("ingest %s: %w: required table folder %s has no data file (%s); put the table's .csv, .csv.gz or .parquet files in it",
+			t.name, pipeline.ErrBadInput, dir, found)
+	}
+	source, read, err := buildSource(ctx, r, t, files, &stats)
+	if err != nil {
+		return stats, nil, false, err
+	}
+	text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
+	if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
+		return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
+	}
+	if t.keyValues != "" {
+		// Table and column names come from the fixed table list above.
+		keyed := sql.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sql.QuoteLiteral(t.name)})
+		if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
+			return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
+		}
+	}
+	chk := "chk_" + t.name
+	// The usage tables are views over the files: counting their rows is their first full read.
+	if err := account(ctx, r, t.name, &stats); err != nil {
+		return stats, read, false, fmt.Errorf("ingest %s: count rows: %w", t.name, readFailure(t.name, read, err))
+	}
+	// The rejects are read in a second pass, only when the accounting found some.
+	if stats.Rejected > 0 {
+		if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
+			map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
+			return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, err)
+		}
+	}
+	if err := dropChecked(ctx, r, chk); err != nil {
+		return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, err)
+	}
+	r.Log.Info("table ingested", zap.String("table", t.name), zap.Int("files", len(stats.Files)),
+		zap.Int64("rows_read", stats.Read), zap.Int64("accepted", stats.Accepted), zap.Int64("rejected", stats.Rejected),
+		zap.Int64("out_of_window", stats.OutOfWindow), zap.Duration("duration", time.Since(tstart)),
+		zap.String("progress", fmt.Sprintf("%d/%d", k+1, len(Tables))), zap.Duration("elapsed", time.Since(start)))
+	if stats.Read > 0 && float64(stats.Rejected)/float64(stats.Read) > r.Config.RejectLimit() {
+		sample, _ := rejectSample(ctx, r, t.name)
+		return stats, read, true, fmt.Errorf("ingest %s: %w: %d of %d rows rejected (%.4f%%), over the reject rate limit %.4f%% (--max-reject-rate %g); first rejects: %s",
+			t.name, pipeline.ErrBadInput, stats.Rejected, stats.Read, 100*float64(stats.Rejected)/float64(stats.Read),
+			100*r.Config.RejectLimit(), r.Config.RejectLimit(), sample)
+	}
+	return stats, read, true, nil
 }
 
 // account counts each file's rows by outcome (one pass over the checked rows, kept in
@@ -254,6 +268,9 @@ func history(ctx context.Context, r *pipeline.Run) error {
 	}
 	s := r.Config.Month
 	for _, t := range usage {
+		if r.Config.IsOptional(t) {
+			continue // declared optional for this program: its months are not waited for
+		}
 		for _, m := range []pipeline.Month{s, s.Add(-12)} {
 			if _, ok := have[t][m.String()]; !ok {
 				return fmt.Errorf("%w: %s has no rows for %s (the month and the same month a year earlier must have landed; pass --skip-readiness to score anyway)",

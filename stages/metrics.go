@@ -26,7 +26,7 @@ func (Metrics) Name() string { return "metrics" }
 func (Metrics) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
 	args := []any{dsql.Named("s", r.Config.Month.First()), dsql.Named("asof", r.Config.AsOf)}
-	for _, f := range metricFiles {
+	for k, f := range metricFiles {
 		fstart := time.Now()
 		var a []any
 		if f == "metrics_common" {
@@ -35,7 +35,9 @@ func (Metrics) Run(ctx context.Context, r *pipeline.Run) error {
 		if err := r.DB.ExecFile(ctx, f, a...); err != nil {
 			return err
 		}
-		r.Log.Debug("metric family done", zap.String("family", f), zap.Duration("duration", time.Since(fstart)))
+		if err := progress(ctx, r, "metrics", f, k, len(metricFiles), start, fstart, "measures"); err != nil {
+			return err
+		}
 	}
 	n, err := r.DB.Count(ctx, "SELECT count(*) FROM measures")
 	if err != nil {

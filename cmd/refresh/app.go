@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/monitor"
 	"github.com/capscore/capscore/pipeline"
 )
 
@@ -24,6 +25,16 @@ const (
 	exitCanceled      = 5
 	exitSourceMissing = 6
 	exitBadInput      = 7
+)
+
+// Exit statuses of `refresh status` when something needs attention, distinct from a run's: when
+// several kinds are found, the smallest status wins (the kinds are in the order to look at them).
+const (
+	exitAttentionFailed      = 10 // the last run of a month failed, with no later success
+	exitAttentionOverdue     = 11 // a month is overdue by the schedule
+	exitAttentionDaemon      = 12 // the daemon's heartbeat is stale
+	exitAttentionInterrupted = 13 // a run died, or left staging, a half-published month or orphan tables
+	exitAttentionQuarantine  = 14 // damaged bookkeeping set aside
 )
 
 // command is one subcommand: it parses its own flags and does its work.
@@ -46,6 +57,7 @@ func commands(e env) map[string]command {
 		"config":   &configCommand{env: e},
 		"migrate":  &migrateCommand{env: e},
 		"query":    &queryCommand{env: e},
+		"validate": &validateCommand{env: e},
 	}
 }
 
@@ -149,6 +161,16 @@ func exitCode(err error) int {
 		return exitSourceMissing
 	case errors.Is(err, pipeline.ErrBadInput):
 		return exitBadInput
+	case errors.Is(err, monitor.ErrFailedRun):
+		return exitAttentionFailed
+	case errors.Is(err, monitor.ErrOverdue):
+		return exitAttentionOverdue
+	case errors.Is(err, monitor.ErrDaemonSilent):
+		return exitAttentionDaemon
+	case errors.Is(err, monitor.ErrInterrupted):
+		return exitAttentionInterrupted
+	case errors.Is(err, monitor.ErrQuarantined):
+		return exitAttentionQuarantine
 	default:
 		return exitFailure
 	}

@@ -86,6 +86,7 @@ func (c *backfillCommand) Run(ctx context.Context, args []string) error {
 	// for the lock is left as it is (unless --force), decided once the lock is held.
 	cfg.KeepPublished = !*force
 	results, err := newRunner(log).RunRange(ctx, cfg, todo, *keepGoing)
+	c.writeMetrics(ctx, log)
 	var failed []error
 	for _, r := range results {
 		switch {

@@ -18,6 +18,7 @@ type configCommand struct{ env }
 func (c *configCommand) Run(ctx context.Context, args []string) error {
 	fs := c.newFlagSet("config")
 	c.runFlags(fs)
+	c.settingFlags(fs, daemonSettings...)
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -59,6 +60,14 @@ func effective(s config.Settings, key string) string {
 		return fmt.Sprintf("0 (%d CPUs)", runtime.NumCPU())
 	case key == config.TempDir && v == "":
 		return "- (OUT/_tmp)"
+	case key == config.MetricsFile && v == "":
+		return "- (OUT/_runs/metrics.prom)"
+	case key == config.HeartbeatFile && v == "":
+		return "- (OUT/_runs/heartbeat.json)"
+	case key == config.FailureHook && v == "":
+		return "- (none)"
+	case key == config.OptionalTables && v == "":
+		return "- (none)"
 	case key == config.Rubric && v == "":
 		return "- (embedded rubric)"
 	case v == "":

@@ -64,8 +64,12 @@ func flagName(key string) string {
 // runSettings are the settings of a run: refresh run, backfill, bench, schedule and config bind them.
 var runSettings = []string{
 	config.Input, config.Out, config.Rubric, config.MemoryLimit, config.Threads, config.TempDir,
-	config.MaxRejectRate, config.MaxDrift, config.MaxQualifiedDrift, config.AcceptDrift, config.SkipReadiness, config.Wait,
+	config.MaxRejectRate, config.MaxDrift, config.MaxQualifiedDrift, config.MinQualifiedMove, config.AcceptDrift,
+	config.SkipReadiness, config.Wait, config.OptionalTables, config.MetricsFile,
 }
+
+// daemonSettings are the settings only the daemon uses (schedule and config bind them).
+var daemonSettings = []string{config.HeartbeatFile, config.FailureHook}
 
 // globalFlags adds the flags every command takes, before or after its name: --config, --log-format
 // and --log-level.

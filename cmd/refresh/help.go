@@ -51,11 +51,25 @@ var helps = map[string]commandHelp{
 		example:  "refresh runs --out out --month 2026-10",
 	},
 	"status": {
-		short:    "Show the published months",
-		synopsis: "refresh status --out DIR [--json]",
-		summary: "Show each published month: the run that made it, as-of date, rubric, when it was published and how many\n" +
-			"area_scores rows it has.",
+		short:    "Show the months and the health of OUT; the exit status says what needs attention",
+		synopsis: "refresh status --out DIR [--heartbeat-file FILE] [--json]",
+		summary: "Show each month (the run that made it, as-of date, rubric, when it was published, area_scores rows),\n" +
+			"the run in progress (the lock holder), the daemon's heartbeat, and what needs attention: the last failed\n" +
+			"run of each month (until a later run publishes it), a month overdue by the schedule (the daemon's, from its\n" +
+			"heartbeat, or the config file's jobs), a stale heartbeat, a run that died, leftover staging or a\n" +
+			"half-published month, quarantined bookkeeping. It only reads, so cron, systemd or a container\n" +
+			"healthcheck can run it; the exit status says what kind of attention (see below).",
 		example: "refresh status --out out",
+	},
+	"validate": {
+		short:    "Check an input delivery without computing or publishing",
+		synopsis: "refresh validate --input DIR --month YYYY-MM [--json] [--rejects FILE] [flags]",
+		summary: "Make every check ingest and readiness make on an input folder for a month: columns, Parquet types, keys,\n" +
+			"rejects and the reject rate, row accounting, months of history per usage table, readiness. Each table is\n" +
+			"reported, also after another fails. Nothing is computed or published; --rejects writes the rejected rows\n" +
+			"(CSV, or Parquet for a .parquet name) for the supplier. DuckDB spills to a work folder of its own under\n" +
+			"--temp-dir (default: the system's temp folder), removed at the end. Exit 0, 6 or 7, as a run would.",
+		example: "refresh validate --input fixtures/demo --month 2026-10 --rejects rejects.csv",
 	},
 	"report": {
 		short:    "Write the HTML report of a published month",
@@ -137,7 +151,17 @@ func printCommandHelp(w io.Writer, fs *flag.FlagSet) {
 	fmt.Fprintf(w, "Usage: %s\n\n%s\n\nExample:\n  %s\n\nFlags:\n", h.synopsis, h.summary, h.example)
 	printFlags(w, fs)
 	fmt.Fprint(w, exitStatusHelp)
+	if fs.Name() == "status" {
+		fmt.Fprint(w, statusExitHelp)
+	}
 }
+
+// statusExitHelp documents the statuses `refresh status` exits with when something needs attention.
+const statusExitHelp = "refresh status, when something needs attention (the smallest applies when there are several):\n" +
+	"             10 the last run of a month failed or died (until a later run publishes the month),\n" +
+	"             11 a month is overdue by the schedule, 12 the daemon's heartbeat is stale,\n" +
+	"             13 a run died holding OUT, or left staging, a half-published month or tables without a manifest,\n" +
+	"             14 damaged bookkeeping is quarantined. 0: nothing needs attention.\n"
 
 // exitStatusHelp documents the exit statuses of exitCode.
 const exitStatusHelp = "\nSettings: flag > environment (REFRESH_*) > config file > default; refresh config shows them.\n" +
@@ -161,6 +185,7 @@ func printMainHelp(w io.Writer, top *flag.FlagSet) {
 	fmt.Fprint(w, "\nGlobal flags (before or after the command):\n")
 	printFlags(w, top)
 	fmt.Fprint(w, exitStatusHelp)
+	fmt.Fprint(w, statusExitHelp)
 }
 
 // printFlags lists a flag set's flags with their value names and defaults, in the double-dash style

@@ -1018,11 +1018,11 @@ func TestPublishSafetyKillAtEachSwap(t *testing.T) {
 			t.Errorf("%s: manifest run %s (%v), want %s", step, man.RunID, err, wantMan)
 		}
 
-		// status reports and changes nothing.
+		// status reports and changes nothing; a run that died holding OUT needs attention (13).
 		before := treeListing(t, out)
 		code, stdout, stderr := runRefresh(t, "status", "--out", out)
-		if code != 0 {
-			t.Errorf("%s: status exit %d: %s", step, code, stderr)
+		if code != exitAttentionInterrupted || !strings.Contains(stdout, "died holding") {
+			t.Errorf("%s: status exit %d, want %d naming the dead run: %s%s", step, code, exitAttentionInterrupted, stdout, stderr)
 		}
 		wantHalf := step != "cleaned"
 		if half := strings.Contains(stdout, "half-published by run "+killed); half != wantHalf {

@@ -41,6 +41,7 @@ func (c *runCommand) Run(ctx context.Context, args []string) error {
 	log := c.logger()
 	defer log.Sync()
 	res, err := newRunner(log).RunMonth(ctx, cfg)
+	c.writeMetrics(ctx, log)
 	if err != nil {
 		return err
 	}

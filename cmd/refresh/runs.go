@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -35,6 +36,9 @@ func (c *runsCommand) Run(ctx context.Context, args []string) error {
 		}
 	}
 
+	if err := checkOutDir(out); err != nil {
+		return err
+	}
 	recs, err := pipeline.OpenLedger(out).Records()
 	if err != nil {
 		return err
@@ -92,6 +96,19 @@ func fmtLedgerDuration(s float64) string {
 		return "-"
 	}
 	return time.Duration(s * float64(time.Second)).Round(time.Second).String()
+}
+
+// checkOutDir fails unless out is an existing folder: reading a mistyped --out must not look like
+// an output folder where nothing ever ran.
+func checkOutDir(out string) error {
+	st, err := os.Stat(out)
+	if err != nil {
+		return fmt.Errorf("output folder %s: %w (check --out)", out, err)
+	}
+	if !st.IsDir() {
+		return fmt.Errorf("output folder %s is not a folder (check --out)", out)
+	}
+	return nil
 }
 
 // warnQuarantine tells the user, on stderr, about damaged bookkeeping under out that readers skip.

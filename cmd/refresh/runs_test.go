@@ -137,9 +137,15 @@ func TestStatusCommand(t *testing.T) {
 	if code := Run(ctx, []string{"status", "--out", dir}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d, stderr: %s", code, errb.String())
 	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	// The months come first, then a blank line and the health section.
+	months, health, _ := strings.Cut(out.String(), "\n\n")
+	lines := strings.Split(months, "\n")
 	if len(lines) != 3 {
 		t.Fatalf("want a header and 2 months, got:\n%s", out.String())
+	}
+	// run-b's failure of 2026-10 is followed by run-c's publication of it: nothing needs attention.
+	if !strings.Contains(health, "attention: nothing") {
+		t.Errorf("health:\n%s", health)
 	}
 	for i, want := range [][]string{
 		{"MONTH", "AREA_SCORES_ROWS"},

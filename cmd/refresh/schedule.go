@@ -33,6 +33,7 @@ const printFires = 3
 func (c *scheduleCommand) Run(ctx context.Context, args []string) error {
 	fs := c.newFlagSet("schedule")
 	c.runFlags(fs)
+	c.settingFlags(fs, daemonSettings...)
 	fs.BoolVar(&c.print, "print", false, "print each job with its next 3 fire times (UTC) and exit")
 	if err := c.parse(fs, args); err != nil {
 		return err
@@ -51,7 +52,16 @@ func (c *scheduleCommand) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return fmt.Errorf("schedule: %w", err)
 	}
-	return schedules.NewDaemon(cfg, jobs, hist, c.log).Run(ctx)
+	s := c.settings()
+	hook, err := schedules.ParseFailureHook(s.FailureHook)
+	if err != nil {
+		return usagef("failure_hook: %v", err) // unreachable: the setting was checked when resolved
+	}
+	beat := s.HeartbeatFile
+	if beat == "" {
+		beat = schedules.DefaultHeartbeatPath(s.Out)
+	}
+	return schedules.NewDaemon(cfg, jobs, hist, c.log, schedules.WithHeartbeat(beat), schedules.WithFailureHook(hook)).Run(ctx)
 }
 
 // printSchedule writes each job and its next fire times after now.

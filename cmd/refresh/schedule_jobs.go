@@ -1,7 +1,10 @@
 package main
 
 import (
+	"context"
 	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/schedules"
@@ -25,6 +28,27 @@ func init() {
 			return nil, nil, err
 		}
 		jobs := pipeline.ScheduledJobs{Runner: newRunner(c.log), Base: base}
-		return jobs, pipeline.NewFireHistory(base.Out, c.log), nil
+		return metricsJobs{Jobs: jobs, e: c.env, log: c.log}, pipeline.NewFireHistory(base.Out, c.log), nil
 	}
+}
+
+// metricsJobs writes the metrics file after each scheduled job, whatever its outcome.
+type metricsJobs struct {
+	schedules.Jobs
+	e   env
+	log *zap.Logger
+}
+
+// MonthlyRefresh implements schedules.Jobs.
+func (j metricsJobs) MonthlyRefresh(ctx context.Context, month pipeline.Month, firedAt time.Time) error {
+	err := j.Jobs.MonthlyRefresh(ctx, month, firedAt)
+	j.e.writeMetrics(ctx, j.log)
+	return err
+}
+
+// SkillingRefresh implements schedules.Jobs.
+func (j metricsJobs) SkillingRefresh(ctx context.Context, asOf time.Time) error {
+	err := j.Jobs.SkillingRefresh(ctx, asOf)
+	j.e.writeMetrics(ctx, j.log)
+	return err
 }

@@ -4,200 +4,126 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"sort"
+	"io"
 	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/capscore/capscore/config"
-	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/monitor"
 )
 
-// statusCommand is `refresh status`: show what each published month was made by.
+// statusCommand is `refresh status`: show each month of OUT, the run in progress, the daemon's
+// heartbeat and what needs attention; the exit status says what kind of attention (see exitCode).
 type statusCommand struct{ env }
 
-// monthStatus is one published month as `refresh status` shows it.
-type monthStatus struct {
-	Month          string    `json:"month"`
-	RunID          string    `json:"run_id"`
-	AsOf           string    `json:"as_of"`
-	RubricID       string    `json:"rubric_id"`
-	PublishedAt    time.Time `json:"published_at,omitzero"`
-	AreaScoresRows *int64    `json:"area_scores_rows"`
-	Note           string    `json:"note,omitempty"`
-}
-
-// Run parses the flags and prints one line per month of --out, from its manifest
-// (OUT/_manifests/snapshot_month=YYYY-MM.json), the table trees, any interrupted publication and the
-// ledger. It never changes OUT.
+// Run parses the flags, reads OUT (it never changes it) and prints the report. Things that need
+// attention are returned as a *monitor.AttentionError, which exitCode maps to statuses 10 to 14.
 func (c *statusCommand) Run(ctx context.Context, args []string) error {
 	flags := c.newFlagSet("status")
-	c.settingFlags(flags, config.Out)
-	asJSON := flags.Bool("json", false, "print the months as a JSON array")
+	c.settingFlags(flags, config.Out, config.HeartbeatFile)
+	asJSON := flags.Bool("json", false, "print the report as one JSON object (months, lock, running, daemon, attention)")
 	if err := c.parse(flags, args); err != nil {
 		return err
 	}
-	out := c.settings().Out
-	if out == "" {
+	s := c.settings()
+	if s.Out == "" {
 		return usagef("--out is required")
 	}
-	if st, err := os.Stat(out); err != nil {
-		return fmt.Errorf("status %s: %w", out, err)
-	} else if !st.IsDir() {
-		return usagef("--out %s is not a directory", out)
+	opts := monitor.Options{Out: s.Out, HeartbeatPath: s.HeartbeatFile, Now: time.Now()}
+	if s.ScheduleFrom.Kind == "file" {
+		opts.Schedule = s.Schedule
 	}
-
-	recs, err := pipeline.OpenLedger(out).Records()
-	if err != nil {
-		fmt.Fprintf(c.stderr, "refresh status: warning: %v; showing manifests only\n", err)
-	}
-	warnQuarantine(c.stderr, "status", out)
-	months, err := snapshotStatus(out, pipeline.PublishedByMonth(recs))
+	rep, err := monitor.Check(opts)
 	if err != nil {
 		return err
 	}
-
 	if *asJSON {
-		if months == nil {
-			months = []monthStatus{}
+		if rep.Months == nil {
+			rep.Months = []monitor.MonthStatus{}
+		}
+		if rep.Attention == nil {
+			rep.Attention = []monitor.Finding{}
 		}
 		enc := json.NewEncoder(c.stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(months)
+		if err := enc.Encode(rep); err != nil {
+			return err
+		}
+		return rep.Err()
 	}
-	if len(months) == 0 {
-		fmt.Fprintf(c.stdout, "no published months in %s\n", out)
+	if err := printStatus(c.stdout, rep, opts.Now); err != nil {
+		return err
+	}
+	return rep.Err()
+}
+
+// printStatus writes the report as text: the months, then the lock, the daemon and what needs
+// attention, each finding with its exit status.
+func printStatus(w io.Writer, rep *monitor.Report, now time.Time) error {
+	if len(rep.Months) == 0 {
+		fmt.Fprintf(w, "no published months in %s\n", rep.Out)
+	} else {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "MONTH\tRUN_ID\tAS_OF\tRUBRIC_ID\tPUBLISHED_AT\tAREA_SCORES_ROWS\tNOTE")
+		for _, m := range rep.Months {
+			rows := "-"
+			if m.AreaScoresRows != nil {
+				rows = strconv.FormatInt(*m.AreaScoresRows, 10)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Month, orDash(m.RunID), orDash(m.AsOf), orDash(m.RubricID),
+				fmtLedgerTime(m.PublishedAt), rows, m.Note)
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(w)
+	switch h := rep.Lock.Holder; {
+	case h == nil:
+		fmt.Fprintln(w, "run in progress: none")
+	case rep.Lock.Alive:
+		fmt.Fprintf(w, "run in progress: %s\n", h)
+		for _, r := range rep.Running {
+			fmt.Fprintf(w, "  %s %s of %s, running since %s\n", r.Kind, r.RunID, r.Month, fmtLedgerTime(r.Started))
+		}
+	default:
+		fmt.Fprintf(w, "run in progress: none (the lock names %s, whose process is gone)\n", h)
+	}
+	switch d := rep.Daemon; {
+	case d == nil:
+		fmt.Fprintln(w, "daemon: no heartbeat (no refresh schedule has run on this folder)")
+	case d.Heartbeat == nil:
+		fmt.Fprintf(w, "daemon: heartbeat %s does not read\n", d.Path)
+	case !d.Heartbeat.Stopped.IsZero():
+		fmt.Fprintf(w, "daemon: stopped at %s (pid %d on %s)\n", fmtLedgerTime(d.Heartbeat.Stopped), d.Heartbeat.PID, d.Heartbeat.Host)
+	default:
+		hb := d.Heartbeat
+		state := "beating"
+		if d.Stale {
+			state = "NOT beating"
+		}
+		fmt.Fprintf(w, "daemon: %s, pid %d on %s, last beat %s (%s ago)", state, hb.PID, hb.Host, fmtLedgerTime(hb.Beat),
+			now.Sub(hb.Beat).Round(time.Second))
+		for _, r := range hb.Running {
+			fmt.Fprintf(w, "; running %s (fire %s) since %s", r.Job, fmtLedgerTime(r.FiredAt), fmtLedgerTime(r.Since))
+		}
+		fmt.Fprintln(w)
+	}
+	if rep.OverdueFrom == "" {
+		fmt.Fprintln(w, "overdue months: not checked (no daemon heartbeat and no jobs in the config file)")
+	} else {
+		fmt.Fprintf(w, "overdue months: checked against the schedule of the %s\n", rep.OverdueFrom)
+	}
+	if len(rep.Attention) == 0 {
+		fmt.Fprintln(w, "attention: nothing")
 		return nil
 	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "MONTH\tRUN_ID\tAS_OF\tRUBRIC_ID\tPUBLISHED_AT\tAREA_SCORES_ROWS\tNOTE")
-	for _, m := range months {
-		rows := "-"
-		if m.AreaScoresRows != nil {
-			rows = strconv.FormatInt(*m.AreaScoresRows, 10)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", m.Month, orDash(m.RunID), orDash(m.AsOf), orDash(m.RubricID),
-			fmtLedgerTime(m.PublishedAt), rows, m.Note)
+	fmt.Fprintln(w, "attention:")
+	for _, f := range rep.Attention {
+		fmt.Fprintf(w, "  [%s, exit %d] %s\n", f.Kind, exitCode(&monitor.AttentionError{Findings: []monitor.Finding{f}}), f.Message)
 	}
-	return tw.Flush()
-}
-
-// snapshotStatus describes every month of out, oldest first: the published months (those with a
-// manifest), months that have table folders but no manifest, months a crashed run left
-// half-published (a journal in OUT/_staging; the next run rolls it forward), and months the ledger
-// says were published but whose manifest is gone. It only reads.
-func snapshotStatus(out string, published map[string]pipeline.Record) ([]monthStatus, error) {
-	layout := pipeline.NewLayout(out)
-	if err := layout.CheckCurrent(); err != nil {
-		return nil, fmt.Errorf("status: %w", err)
-	}
-	pubMonths, err := layout.PublishedMonths()
-	if err != nil {
-		return nil, fmt.Errorf("status %s: %w", out, err)
-	}
-	byMonth := map[string]*monthStatus{}
-	get := func(month string) *monthStatus {
-		if ms, ok := byMonth[month]; ok {
-			return ms
-		}
-		ms := &monthStatus{Month: month}
-		byMonth[month] = ms
-		return ms
-	}
-	for _, pm := range pubMonths {
-		ms := get(pm.String())
-		led, inLedger := published[ms.Month]
-		m, err := layout.ReadManifest(pm)
-		if err != nil {
-			ms.Note = "unreadable manifest: " + err.Error()
-		} else {
-			ms.RunID, ms.AsOf, ms.RubricID, ms.PublishedAt = m.RunID, m.AsOf, m.RubricID, m.Finished
-			if o, ok := m.Output(pipeline.TableAreaScores); ok {
-				rows := o.Rows
-				ms.AreaScoresRows = &rows
-			}
-			for _, w := range m.Warnings {
-				if strings.HasPrefix(w, pipeline.WarnDamagedMonth) {
-					ms.Note = joinNote(ms.Note, w)
-				}
-			}
-		}
-		switch {
-		case inLedger && (ms.RunID == "" || led.RunID == ms.RunID):
-			if ms.RunID == "" {
-				ms.RunID, ms.AsOf = led.RunID, led.AsOf
-			}
-			if !led.Finished.IsZero() {
-				ms.PublishedAt = led.Finished
-			}
-		case inLedger:
-			ms.Note = joinNote(ms.Note, fmt.Sprintf("ledger says run %s published it last", led.RunID))
-		case ms.RunID != "":
-			ms.Note = joinNote(ms.Note, "not in ledger")
-		}
-	}
-	// Half-published months: a journal says which run was publishing them.
-	pending, err := layout.PendingPublications()
-	if err != nil {
-		return nil, fmt.Errorf("status %s: %w", out, err)
-	}
-	half := map[string]bool{}
-	for _, p := range pending {
-		rel, _ := filepath.Rel(out, p.Dir)
-		if p.Err != nil {
-			ms := get("?")
-			ms.Note = joinNote(ms.Note, fmt.Sprintf("unreadable publication journal in %s: %v", rel, p.Err))
-			continue
-		}
-		half[p.Journal.Month] = true
-		ms := get(p.Journal.Month)
-		ms.Note = joinNote(ms.Note, fmt.Sprintf("half-published by run %s (journal in %s); the next run rolls it forward", p.Journal.RunID, rel))
-	}
-	// Table folders of a month without a manifest (and no journal explains them).
-	tables, err := layout.Tables()
-	if err != nil {
-		return nil, fmt.Errorf("status %s: %w", out, err)
-	}
-	orphans := map[string][]string{}
-	for _, t := range tables {
-		months, err := layout.TableMonths(t)
-		if err != nil {
-			return nil, fmt.Errorf("status %s: %w", out, err)
-		}
-		for _, m := range months {
-			if !slices.Contains(pubMonths, m) && !half[m.String()] {
-				orphans[m.String()] = append(orphans[m.String()], t)
-			}
-		}
-	}
-	for month, ts := range orphans {
-		ms := get(month)
-		ms.Note = joinNote(ms.Note, "no manifest; table folders "+strings.Join(ts, ", "))
-	}
-	for month, led := range published {
-		if _, ok := byMonth[month]; !ok {
-			byMonth[month] = &monthStatus{Month: month, RunID: led.RunID, AsOf: led.AsOf,
-				PublishedAt: led.Finished, Note: "published in ledger, manifest missing"}
-		}
-	}
-	var months []monthStatus
-	for _, ms := range byMonth {
-		months = append(months, *ms)
-	}
-	sort.Slice(months, func(i, j int) bool { return months[i].Month < months[j].Month })
-	return months, nil
-}
-
-// joinNote appends b to note a.
-func joinNote(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + "; " + b
+	return nil
 }
 
 // orDash shows an empty value as "-".
