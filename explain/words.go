@@ -288,41 +288,35 @@ func driverText(e map[string]any) string {
 	if r := s("reason"); r != "" {
 		reason = ": " + reasonText(r)
 	}
+	subject := who
+	if strings.HasPrefix(s("kind"), "certification_") {
+		subject = cert
+	}
 	switch k := s("kind"); k {
 	case "track_change":
 		return fmt.Sprintf("The track changed from %s to %s.", s("from"), s("to"))
 	case "rubric_change":
 		return fmt.Sprintf("Scored with rubric %s (SHA-256 %.12s), the month before with %s (%.12s).", s("to"), s("to_sha256"), s("from"), s("from_sha256"))
-	case "customer_started":
+	case "customer_started", "certification_started":
 		if reason != "" {
 			reason = "; last month" + reason
 		}
-		return fmt.Sprintf("%s now counts in %s%s.", who, what, reason)
-	case "customer_stopped":
+		return fmt.Sprintf("%s now counts in %s%s.", subject, what, reason)
+	case "customer_stopped", "certification_stopped":
 		if reason == "" {
 			reason = ": no row this month"
 		}
-		return fmt.Sprintf("%s no longer counts in %s%s.", who, what, reason)
+		return fmt.Sprintf("%s no longer counts in %s%s.", subject, what, reason)
 	case "base_customer_started":
 		return fmt.Sprintf("%s now counts a year earlier (the base) in %s.", who, what)
 	case "base_customer_stopped":
 		return fmt.Sprintf("%s no longer counts a year earlier (the base) in %s.", who, what)
 	case "certification_earned":
 		return fmt.Sprintf("%s earned on %s counts in %s.", cert, s("earned_on"), what)
-	case "certification_started":
-		if reason != "" {
-			reason = "; last month" + reason
-		}
-		return fmt.Sprintf("%s now counts in %s%s.", cert, what, reason)
 	case "certification_expired":
 		return fmt.Sprintf("%s expired: no longer counts in %s.", cert, what)
 	case "certification_retired":
 		return fmt.Sprintf("%s retired past its grace: no longer counts in %s.", cert, what)
-	case "certification_stopped":
-		if reason == "" {
-			reason = ": no row this month"
-		}
-		return fmt.Sprintf("%s no longer counts in %s%s.", cert, what, reason)
 	default:
 		b, _ := json.Marshal(e)
 		return k + ": " + string(b)
