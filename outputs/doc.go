@@ -66,7 +66,11 @@ func Markdown() string {
 		if t.SortNote != "" {
 			w("; %s", t.SortNote)
 		}
-		w("\n- row groups: at most %d rows\n\n", t.RowGroupSize)
+		w("\n- row groups: at most %d rows\n", t.RowGroupSize)
+		if t.PublishedWhen != "" {
+			w("- %s\n", t.PublishedWhen)
+		}
+		w("\n")
 		w("| # | column | type | since | meaning | NULL when |\n|---|---|---|---|---|---|\n")
 		for i, c := range t.Columns {
 			null := c.Null

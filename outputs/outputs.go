@@ -17,7 +17,8 @@ import (
 //   - 2: points as DECIMAL(5,2); snapshot_month, as_of, run_id and rubric_id in every table;
 //     partner_name and country in area_scores; priority in recommendations; footer metadata.
 //   - 3: customer_eligibility and skilling_eligibility.
-const SchemaVersion = 3
+//   - 4: score_changes.
+const SchemaVersion = 4
 
 // Names of the published tables.
 const (
@@ -29,6 +30,8 @@ const (
 	CustomerEligibility = "customer_eligibility"
 	// SkillingEligibility lists the people and certifications behind every skilling metric.
 	SkillingEligibility = "skilling_eligibility"
+	// ScoreChanges compares each partner-area with the previous month.
+	ScoreChanges = "score_changes"
 )
 
 // Footer key-value metadata keys written into every file (Parquet key_value_metadata).
@@ -79,6 +82,9 @@ type Table struct {
 	Columns []Column
 	// Notes are further conventions a reader needs (reason codes, kinds).
 	Notes []string
+	// PublishedWhen, when set, says on which condition a month has the table; the export writes it
+	// only when the run built it. Empty: every month has the table.
+	PublishedWhen string
 }
 
 // Types of the published columns.
@@ -373,5 +379,87 @@ func All() []Table {
 				colRunID,
 			},
 		},
-	}, eligibilityTables()...)
+	}, append(eligibilityTables(), scoreChangesTable())...)
+}
+
+// ScoreChangeMetrics are the metrics whose point deltas score_changes carries, one column each
+// (<metric>_delta_points), in rubric order.
+var ScoreChangeMetrics = []string{"net_customer_adds", "intermediate_certifications", "advanced_certifications", "usage_growth", "deployments"}
+
+// DriverKinds are the kinds of the entries of score_changes.drivers, in the order they are listed.
+var DriverKinds = []struct{ Kind, Meaning string }{
+	{"track_change", "the selected track changed (`from`, `to`)"},
+	{"rubric_change", "the month was scored with another rubric than the previous one (`from`, `to`: rubric ids, `from_sha256`, `to_sha256`)"},
+	{"customer_started", "a customer row of a customer metric counts on the current side now and did not last month (`metric`, `part`, `tenant_id`, `workload`; `reason`: why it did not count last month, NULL when it had no row)"},
+	{"customer_stopped", "a customer row counted on the current side last month and does not now (`reason`: why not now, NULL when it has no row now)"},
+	{"base_customer_started", "a customer row counts on the base side (a year earlier, subtracted) now and did not last month"},
+	{"base_customer_stopped", "a customer row counted on the base side last month and does not now"},
+	{"certification_earned", "a certification counts now, did not last month and was earned after the previous month's as-of date (`metric`, `step`, `person_id`, `certification`, `earned_on`)"},
+	{"certification_started", "a certification counts now and did not last month for another reason (`reason`: last month's reason, e.g. a gate not met; NULL when it had no row)"},
+	{"certification_expired", "a certification counted last month and has expired since"},
+	{"certification_retired", "a certification counted last month and its exam's retirement grace has ended since"},
+	{"certification_stopped", "a certification counted last month and does not now for another reason (`reason`; NULL when it has no row now)"},
+}
+
+// scoreChangesTable declares score_changes (schema version 4).
+func scoreChangesTable() Table {
+	c := func(name string, t arrow.DataType, meaning, null string) Column {
+		return Column{Name: name, Type: t, Since: 4, Meaning: meaning, Null: null}
+	}
+	v := func(c Column) Column { return since(c, 4) }
+	cols := []Column{
+		v(colSnapshotMonth), v(colAsOf), v(colPartnerID), v(colArea),
+		c("previous_month", Text, "The month compared with: S-1, `YYYY-MM`.", ""),
+		c("presence", Text, "`both` (the partner has the area in both months), `new` (not in the previous month) or `gone` (not in this month).", ""),
+		c("previous_track", Text, "The selected track in the previous month.", "when `presence` is `new`"),
+		c("track", Text, "The selected track now.", "when `presence` is `gone`"),
+		c("previous_total_points", Points, "`total_points` of the previous month.", "when `presence` is `new`"),
+		c("total_points", Points, "`total_points` now.", "when `presence` is `gone`"),
+		c("total_delta_points", Points, "`total_points - previous_total_points`, exact.", "when `presence` is not `both`"),
+		c("previous_status", Text, "`status` of the previous month.", "when `presence` is `new`"),
+		c("status", Text, "`status` now.", "when `presence` is `gone`"),
+		c("qualification_change", Text, "`gained`, `lost` or `none`; a month without the partner counts as not qualified.", ""),
+		c("enrollment_change", Text, "`enrolled`, `unenrolled` or `none`; a month without the partner counts as not enrolled.", ""),
+	}
+	for _, m := range ScoreChangeMetrics {
+		cols = append(cols, c(m+"_delta_points", Points, "Points of `"+m+"` on the selected track now minus on the selected track of the previous month "+
+			"(the metric's deltas sum to `total_delta_points`).", "when `presence` is not `both`, or the metric is not applicable in either month"))
+	}
+	cols = append(cols,
+		c("track_changed", Bool, "The selected track differs from the previous month's (false unless `presence` is `both`).", ""),
+		c("rubric_changed", Bool, "The month was scored with a rubric of another SHA-256 than the previous month.", ""),
+		c("customers_started", Int32, "Entries of `drivers` of kind `customer_started`.", "when `drivers` is NULL"),
+		c("customers_stopped", Int32, "Entries of `drivers` of kind `customer_stopped`.", "when `drivers` is NULL"),
+		c("certifications_earned", Int32, "Entries of `drivers` of kind `certification_earned`.", "when `drivers` is NULL"),
+		c("certifications_expired", Int32, "Entries of `drivers` of kind `certification_expired`.", "when `drivers` is NULL"),
+		c("certifications_retired", Int32, "Entries of `drivers` of kind `certification_retired`.", "when `drivers` is NULL"),
+		c("drivers", Text, "JSON array of what moved, from the eligibility tables of both months on the track selected now "+
+			"(for a gone partner, the one selected before), plus the track and rubric changes; each entry has a `kind` (see below).",
+			"when the previous month has no eligibility tables (see `note`)"),
+		c("note", Text, "Why `drivers` is NULL, or that the partner is new or gone.", "when there is nothing to add"),
+		v(colRubricID), v(colRunID),
+	)
+	kinds := "Kinds of `drivers` entries, in the order they are listed:"
+	for i, k := range DriverKinds {
+		sep := ";"
+		if i == len(DriverKinds)-1 {
+			sep = "."
+		}
+		kinds += fmt.Sprintf(" `%s`: %s%s", k.Kind, k.Meaning, sep)
+	}
+	return Table{
+		Name: ScoreChanges,
+		RowPer: "partner x solution area in this month or the previous one (S-1): the move of the total, the status, " +
+			"each metric's points and what drove them",
+		Key:           []string{"partner_id", "solution_area"},
+		SortBy:        []string{"partner_id", "solution_area"},
+		RowGroupSize:  rowGroupSize,
+		PublishedWhen: "Published only with a month whose previous month (S-1) is published when the run starts.",
+		Columns:       cols,
+		Notes: []string{kinds,
+			"Customer entries compare the rows of `customer_eligibility` with the same metric, part, tenant and workload; " +
+				"certification entries the rows of `skilling_eligibility` with the same metric, step, person, certification and " +
+				"earned_on. A partner's rows can differ from the previous month because of the usage, the associations, " +
+				"the certifications or the as-of date; the entries say which rows moved, not why the input changed."},
+	}
 }

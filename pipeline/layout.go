@@ -40,6 +40,9 @@ const (
 	ReportsDirName = "_reports"
 	// TempDirName holds the DuckDB spill folder of each run.
 	TempDirName = "_tmp"
+	// RubricSuffix ends the name of a month's rubric beside its manifest:
+	// _manifests/snapshot_month=YYYY-MM.rubric.yaml.
+	RubricSuffix = ".rubric.yaml"
 )
 
 // Names of the old layout (OUT/snapshot_month=YYYY-MM/<table>.parquet + _manifest.json), known only
@@ -63,6 +66,7 @@ func SnapshotDirName(m Month) string { return SnapshotPrefix + m.String() }
 //	OUT/<table>/snapshot_month=YYYY-MM/part-0.parquet   one tree per table, hive style
 //	OUT/_manifests/snapshot_month=YYYY-MM.json          the month's manifest, written last: a month is
 //	                                                    published when its manifest exists
+//	OUT/_manifests/snapshot_month=YYYY-MM.rubric.yaml   the rubric the month was scored with
 //	OUT/_staging/<run id>/                              a run's build area
 //	OUT/_runs/                                          ledger and fire history
 //	OUT/_reports/                                       HTML reports
@@ -103,6 +107,19 @@ func (l Layout) ManifestsDir() string { return filepath.Join(l.Root, ManifestsDi
 // ManifestPath is the manifest of month m: OUT/_manifests/snapshot_month=YYYY-MM.json.
 func (l Layout) ManifestPath(m Month) string {
 	return filepath.Join(l.ManifestsDir(), SnapshotDirName(m)+".json")
+}
+
+// RubricPath is the rubric month m was scored with: OUT/_manifests/snapshot_month=YYYY-MM.rubric.yaml,
+// the rubric file's bytes as the run read them. Publication moves it into place just before the
+// manifest, so every month published since it was added has one; the manifest records its name and
+// SHA-256.
+func (l Layout) RubricPath(m Month) string {
+	return filepath.Join(l.ManifestsDir(), SnapshotDirName(m)+RubricSuffix)
+}
+
+// RelRubricFile is RubricPath relative to OUT in slash form, as manifests record it.
+func (l Layout) RelRubricFile(m Month) string {
+	return ManifestsDirName + "/" + SnapshotDirName(m) + RubricSuffix
 }
 
 // ReadManifest reads the manifest of month m.

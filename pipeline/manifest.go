@@ -24,6 +24,10 @@ type Manifest struct {
 	RubricID string `json:"rubric_id"`
 	// RubricSHA256 is the hex SHA-256 of the rubric file's bytes.
 	RubricSHA256 string `json:"rubric_sha256"`
+	// RubricFile is the rubric published with the month, relative to OUT
+	// (_manifests/snapshot_month=YYYY-MM.rubric.yaml); its SHA-256 is RubricSHA256. Months published
+	// before rubrics were published with them have none.
+	RubricFile string `json:"rubric_file,omitempty"`
 	// CodeVersion is CodeVersion() of the binary that ran.
 	CodeVersion string `json:"code_version"`
 	// Started is when the run started.

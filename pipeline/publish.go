@@ -22,6 +22,9 @@ const (
 	JournalFile = "_journal.json"
 	// stagedManifestFile is the month's manifest until it is moved to OUT/_manifests.
 	stagedManifestFile = "_manifest.json"
+	// stagedRubricFile is the month's rubric until it is moved beside the manifest
+	// (Layout.RubricPath), just before the manifest.
+	stagedRubricFile = "_rubric.yaml"
 	// retiredPrefix names, inside the staging folder, what publication moved out of OUT.
 	retiredPrefix = "_retired-"
 )
@@ -65,6 +68,19 @@ func NewStaging(l Layout, month Month, runID string) (*Staging, error) {
 // Dir is the staging folder.
 func (s *Staging) Dir() string { return s.dir }
 
+// WriteRubric stages the rubric file the month was scored with (its bytes as read). Publish moves
+// it to OUT/_manifests/snapshot_month=YYYY-MM.rubric.yaml just before the manifest, so that a
+// published month always has the rubric that scored it.
+func (s *Staging) WriteRubric(b []byte) error {
+	if len(b) == 0 {
+		return fmt.Errorf("stage rubric in %s: no rubric bytes", s.dir)
+	}
+	if err := writeFileSync(filepath.Join(s.dir, stagedRubricFile), b); err != nil {
+		return fmt.Errorf("stage rubric in %s: %w", s.dir, err)
+	}
+	return nil
+}
+
 // Journal is the plan of one month's publication, written (fsynced) to the staging folder before
 // the first swap. Paths are relative to OUT. Replaying it is idempotent, so after a crash the next
 // lock holder finishes the publication.
@@ -78,6 +94,10 @@ type Journal struct {
 	// Retire lists partition folders of tables this run does not publish for the month (a month is
 	// replaced whole); they are moved out after the swaps.
 	Retire []string `json:"retire,omitempty"`
+	// Rubric is the staged rubric and RubricTarget where it goes, just before the manifest (empty in
+	// journals of runs that staged none).
+	Rubric       string `json:"rubric,omitempty"`
+	RubricTarget string `json:"rubric_target,omitempty"`
 	// Manifest is the staged manifest and ManifestTarget where it goes, last of all.
 	Manifest       string `json:"manifest"`
 	ManifestTarget string `json:"manifest_target"`
@@ -115,8 +135,9 @@ var pausePoint = func(step string, log *zap.Logger) {
 // every staged file and folder, and writes a fsynced journal listing the swaps. Then it swaps each
 // table's staged folder with OUT/<table>/snapshot_month=YYYY-MM (a plain rename when the month is
 // new to that table, otherwise renameat2(RENAME_EXCHANGE), so a reader of a table sees its old
-// month or its new month, never a gap or a mix), moves the manifest to OUT/_manifests last, and
-// removes the old content and the journal.
+// month or its new month, never a gap or a mix), moves the staged rubric (WriteRubric) beside the
+// manifest's place, moves the manifest to OUT/_manifests last, and removes the old content and the
+// journal.
 //
 // On filesystems without RENAME_EXCHANGE it falls back to moving the old folder aside and renaming
 // the new one in; a reader may then briefly find a table's month missing, but never half-written.
@@ -204,6 +225,14 @@ func (s *Staging) plan(remove []string) (Journal, error) {
 			j.Retire = append(j.Retire, l.rel(l.MonthDir(t, s.month)))
 		}
 	}
+	// The month's rubric goes beside the manifest; a publication without one retires the rubric of
+	// the month it replaces, which belonged to the old manifest.
+	if _, err := os.Lstat(filepath.Join(s.dir, stagedRubricFile)); err == nil {
+		j.Rubric = l.rel(filepath.Join(s.dir, stagedRubricFile))
+		j.RubricTarget = l.rel(l.RubricPath(s.month))
+	} else if _, err := os.Lstat(l.RubricPath(s.month)); err == nil {
+		j.Retire = append(j.Retire, l.rel(l.RubricPath(s.month)))
+	}
 	j.Manifest = l.rel(filepath.Join(s.dir, stagedManifestFile))
 	j.ManifestTarget = l.rel(l.ManifestPath(s.month))
 	return j, nil
@@ -269,29 +298,14 @@ func rollForward(l Layout, dir string, j Journal, log *zap.Logger) error {
 			return fail(err)
 		}
 	}
-	staged, err := l.abs(j.Manifest)
-	if err != nil {
-		return fail(err)
+	if j.Rubric != "" {
+		if err := moveInto(l, dir, j.Rubric, j.RubricTarget); err != nil {
+			return fail(fmt.Errorf("rubric: %w", err))
+		}
+		pausePoint("rubric", log)
 	}
-	target, err := l.abs(j.ManifestTarget)
-	if err != nil {
-		return fail(err)
-	}
-	if _, err := os.Lstat(staged); err == nil {
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return fail(err)
-		}
-		if err := os.Rename(staged, target); err != nil {
-			return fail(fmt.Errorf("manifest: %w", err))
-		}
-		if err := syncDir(filepath.Dir(target)); err != nil {
-			return fail(err)
-		}
-		if err := syncDir(dir); err != nil {
-			return fail(err)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return fail(err)
+	if err := moveInto(l, dir, j.Manifest, j.ManifestTarget); err != nil {
+		return fail(fmt.Errorf("manifest: %w", err))
 	}
 	pausePoint("manifest", log)
 	for i, rel := range j.Remove {
@@ -320,6 +334,34 @@ func rollForward(l Layout, dir string, j Journal, log *zap.Logger) error {
 		log.Warn("published, but could not sync the staging root", zap.Error(err))
 	}
 	return nil
+}
+
+// moveInto renames the staged file (journal form) to its target in OUT when it is still staged (a
+// replay after a crash finds it moved already), and makes the rename durable.
+func moveInto(l Layout, dir, stagedRel, targetRel string) error {
+	staged, err := l.abs(stagedRel)
+	if err != nil {
+		return err
+	}
+	target, err := l.abs(targetRel)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Lstat(staged); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(staged, target); err != nil {
+		return err
+	}
+	if err := syncDir(filepath.Dir(target)); err != nil {
+		return err
+	}
+	return syncDir(dir)
 }
 
 // swapInto puts the staged folder (identified by sw.Dev/sw.Ino) at target. Done already when target

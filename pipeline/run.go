@@ -299,7 +299,11 @@ func (rn *Runner) buildMonth(ctx context.Context, shared *Run, cfg Config, runID
 		RunID: runID, SnapshotMonth: cfg.Month.String(), AsOf: cfg.AsOf.Format("2006-01-02"),
 		RubricID: shared.Rubric.ID, RubricSHA256: shared.Rubric.Hash, CodeVersion: CodeVersion(), Started: started,
 		Finished: time.Now().UTC(), Inputs: run.Tables, InputsByMonth: run.MonthRows, History: run.History, Outputs: run.Outputs,
-		Warnings: run.Warnings, Checks: run.Checks, Stages: run.Stages,
+		Warnings: run.Warnings, Checks: run.Checks, Stages: run.Stages, RubricFile: layout.RelRubricFile(cfg.Month),
+	}
+	// The rubric travels with the month: published beside the manifest, just before it.
+	if err := staging.WriteRubric(shared.Rubric.Raw); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -76,6 +76,7 @@ func Parse(b []byte, source string) (*Rubric, error) {
 	}
 	sum := sha256.Sum256(b)
 	r.Hash = hex.EncodeToString(sum[:])
+	r.Raw = bytes.Clone(b)
 	r.Source = source
 	if err := r.Validate(); err != nil {
 		return nil, fmt.Errorf("rubric %s: %w", source, err)

@@ -1,6 +1,9 @@
 package rubric
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,5 +40,10 @@ func TestLoadSizeLimit(t *testing.T) {
 	}
 	if r.ID != DefaultID {
 		t.Errorf("id %q, want %q", r.ID, DefaultID)
+	}
+	// Raw is the file as read, and Hash its SHA-256: a run publishes Raw beside the month's manifest.
+	sum := sha256.Sum256(defaultRubric)
+	if !bytes.Equal(r.Raw, defaultRubric) || r.Hash != hex.EncodeToString(sum[:]) {
+		t.Errorf("Raw (%d bytes) or Hash %s is not the file's (%d bytes, %x)", len(r.Raw), r.Hash, len(defaultRubric), sum)
 	}
 }

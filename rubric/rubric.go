@@ -48,6 +48,9 @@ type Rubric struct {
 	Definitions yaml.Node `yaml:"definitions"`
 	// Hash is the SHA-256 of the file the rubric was read from (filled by Load).
 	Hash string `yaml:"-"`
+	// Raw is the file's bytes, as hashed (filled by Parse): a run publishes them beside the month's
+	// manifest, so a reader can word the month's scores with the rubric they were made with.
+	Raw []byte `yaml:"-"`
 	// Source names where the rubric came from ("embedded" or a path).
 	Source string `yaml:"-"`
 }

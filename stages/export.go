@@ -38,6 +38,14 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 	for _, t := range outputs.All() {
 		fstart := time.Now()
 		name := t.Name
+		if t.PublishedWhen != "" {
+			// A table published on a condition is written when the run built it.
+			if n, err := r.DB.Count(ctx, "SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", name); err != nil {
+				return fmt.Errorf("export %s: %w", name, err)
+			} else if n == 0 {
+				continue
+			}
+		}
 		path := layout.StagedTableFile(r.ID, t.Name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fmt.Errorf("export %s: %w", name, err)

@@ -1,6 +1,7 @@
 // Package stages holds the steps of a monthly run, one per file: ingest (read and validate the raw
 // records), metrics (measure every metric in SQL), score (points, totals, tracks, status),
-// recommend (how to close the gap) and export (write the snapshot's Parquet files to staging).
+// recommend (how to close the gap), eligibility, changes (against the previous month) and export
+// (write the snapshot's Parquet files to staging).
 package stages
 
 import (
@@ -13,7 +14,7 @@ import (
 
 // All returns the stages of a monthly run in order.
 func All() []pipeline.Stage {
-	return []pipeline.Stage{LoadRubric{}, Ingest{}, Ready{}, Metrics{}, Score{}, Recommend{}, Eligibility{}, Reconcile{}, Check{}, InputsUnchanged{}, Export{}}
+	return []pipeline.Stage{LoadRubric{}, Ingest{}, Ready{}, Metrics{}, Score{}, Recommend{}, Eligibility{}, Reconcile{}, Changes{}, Check{}, InputsUnchanged{}, Export{}}
 }
 
 // logDone writes the one line per stage that operators read: rows and duration.

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/explain"
 	"github.com/capscore/capscore/monitor"
 	"github.com/capscore/capscore/pipeline"
 )
@@ -58,6 +59,7 @@ func commands(e env) map[string]command {
 		"migrate":  &migrateCommand{env: e},
 		"query":    &queryCommand{env: e},
 		"validate": &validateCommand{env: e},
+		"explain":  &explainCommand{env: e},
 	}
 }
 
@@ -149,7 +151,7 @@ func exitCode(err error) int {
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return exitOK
-	case errors.As(err, &ue), errors.Is(err, pipeline.ErrInvalidConfig):
+	case errors.As(err, &ue), errors.Is(err, pipeline.ErrInvalidConfig), errors.Is(err, explain.ErrNotFound):
 		return exitUsage
 	case errors.Is(err, pipeline.ErrChecksFailed):
 		return exitChecksFailed

@@ -99,6 +99,15 @@ var helps = map[string]commandHelp{
 			"the schedule. Precedence: flag > environment > config file > default.",
 		example: "REFRESH_THREADS=2 refresh config --config refresh.yaml --out /srv/capscore",
 	},
+	"explain": {
+		short:    "Show one partner's scores of a published month",
+		synopsis: "refresh explain --out DIR --partner P [--area A] [--month YYYY-MM] [--limit 5] [--json]",
+		summary: "Show a partner's status in every area, then one area's metric cards (the criterion in words from the month's\n" +
+			"rubric, value, threshold, points, the customers and people behind them), the other track's total, the\n" +
+			"recommendations and what changed since the previous month. Reads only published files; an unknown partner,\n" +
+			"area or month is a usage error naming the nearest valid ones.",
+		example: "refresh explain --out out --partner P04 --month 2026-10",
+	},
 	"query": {
 		short:    "Run SQL on the published tables",
 		synopsis: "refresh query --out DIR [--format table|csv|json] \"SQL\"   (\"-\" reads the SQL from stdin)",

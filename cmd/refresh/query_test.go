@@ -17,7 +17,7 @@ import (
 	sqlfiles "github.com/capscore/capscore/sql"
 )
 
-var updateAnalyst = flag.Bool("update", false, "rewrite testdata/analyst/*.csv from the answers of docs/analyst.sql")
+var updateAnalyst = flag.Bool("update", false, "rewrite the golden files: testdata/analyst/*.csv from the answers of docs/analyst.sql, testdata/explain/* from refresh explain")
 
 // analystQuery is one worked query of docs/analyst.sql.
 type analystQuery struct{ name, text string }
