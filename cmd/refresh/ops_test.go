@@ -301,7 +301,7 @@ func TestDaemonHeartbeatAndHTTPFailureHook(t *testing.T) {
 
 	beat := filepath.Join(out, "_runs", "heartbeat.json")
 	var hb schedules.Heartbeat
-	waitFor(t, "heartbeat", 60*time.Second, func() bool {
+	waitFor(t, "heartbeat", 180*time.Second, func() bool {
 		h, ok, err := schedules.ReadHeartbeat(beat)
 		hb = h
 		return err == nil && ok
@@ -311,7 +311,7 @@ func TestDaemonHeartbeatAndHTTPFailureHook(t *testing.T) {
 	}
 	// The metrics file is written after the failed job: its last run did not succeed.
 	metrics := filepath.Join(out, "_runs", "metrics.prom")
-	waitFor(t, "metrics file", 60*time.Second, func() bool { _, err := os.Stat(metrics); return err == nil })
+	waitFor(t, "metrics file", 180*time.Second, func() bool { _, err := os.Stat(metrics); return err == nil })
 	if v := gaugeValue(t, parseMetrics(t, metrics), monitor.MetricLastRunSuccess, nil); v != 0 {
 		t.Errorf("%s = %v after a failed job, want 0", monitor.MetricLastRunSuccess, v)
 	}
