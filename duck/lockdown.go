@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 // Lockdown confines the database to the run's folders once the run knows them: DuckDB may then

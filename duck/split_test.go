@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 func TestStatements(t *testing.T) {

@@ -2,7 +2,7 @@ package pipeline
 
 import (
 	"context"
-	dsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -203,7 +203,7 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 	var add []string
 	for _, c := range provenanceColumns {
 		if !slices.Contains(cols, c) {
-			add = append(add, values[c]+" AS "+sql.QuoteIdent(c))
+			add = append(add, values[c]+" AS "+sqlfiles.QuoteIdent(c))
 		}
 	}
 	extra := ""
@@ -214,14 +214,14 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return out, err
 	}
-	q := sql.Render("migrate_table", map[string]string{"src": duck.QuotePath(src), "extra": extra, "dest": sql.QuoteLiteral(dest)})
+	q := sqlfiles.Render("migrate_table", map[string]string{"src": duck.QuotePath(src), "extra": extra, "dest": sqlfiles.QuoteLiteral(dest)})
 	var args []any
 	for _, p := range [][2]string{{"snapshot_month", month.String()}, {"as_of", old.AsOf}, {"rubric_id", old.RubricID}, {"run_id", old.RunID}} {
 		if strings.Contains(extra, "$"+p[0]) {
 			if p[0] == "as_of" && p[1] == "" {
 				return out, fmt.Errorf("%s lacks as_of, which %s needs", LegacyManifestFile, src)
 			}
-			args = append(args, dsql.Named(p[0], p[1]))
+			args = append(args, sql.Named(p[0], p[1]))
 		}
 	}
 	if err := db.SQL().QueryRowContext(ctx, q, args...).Scan(&out.Rows); err != nil { // COPY returns the rows written
@@ -243,7 +243,7 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 
 // parquetColumns lists a Parquet file's column names.
 func parquetColumns(ctx context.Context, db *duck.DB, path string) ([]string, error) {
-	rows, err := db.SQL().QueryContext(ctx, sql.Render("migrate_columns", map[string]string{"path": duck.QuotePath(path)}))
+	rows, err := db.SQL().QueryContext(ctx, sqlfiles.Render("migrate_columns", map[string]string{"path": duck.QuotePath(path)}))
 	if err != nil {
 		return nil, err
 	}

@@ -23,7 +23,7 @@ func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 		for _, f := range files {
 			var cols []string
 			for _, c := range t.columns {
-				cols = append(cols, sql.QuoteIdent(c.name))
+				cols = append(cols, sqlfiles.QuoteIdent(c.name))
 			}
 			from := "read_parquet(" + duck.QuotePath(f) + ")"
 			if !strings.HasSuffix(strings.ToLower(f), ".parquet") {
@@ -33,7 +33,7 @@ func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 		}
 		var aggs []string
 		for _, c := range t.columns {
-			aggs = append(aggs, "count("+sql.QuoteIdent(c.name)+")")
+			aggs = append(aggs, "count("+sqlfiles.QuoteIdent(c.name)+")")
 		}
 		q := "SELECT count(*), " + strings.Join(aggs, " + ") + " FROM (" + strings.Join(parts, " UNION ALL BY NAME ") + ")"
 		var n, filled int64

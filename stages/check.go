@@ -31,7 +31,7 @@ func (Check) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
 	var failed []string
 	for _, name := range checkFiles {
-		n, sample, err := offending(ctx, r, sql.Text(name))
+		n, sample, err := offending(ctx, r, sqlfiles.Text(name))
 		if err != nil {
 			return fmt.Errorf("check %s: %w", name, err)
 		}

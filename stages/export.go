@@ -2,7 +2,7 @@ package stages
 
 import (
 	"context"
-	dsql "database/sql"
+	"database/sql"
 	"fmt"
 	"maps"
 	"os"
@@ -42,23 +42,23 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fmt.Errorf("export %s: %w", name, err)
 		}
-		q := sql.Render("export", map[string]string{
-			"query":          sql.Text("export_" + t.Name),
-			"path":           sql.QuoteLiteral(path),
+		q := sqlfiles.Render("export", map[string]string{
+			"query":          sqlfiles.Text("export_" + t.Name),
+			"path":           sqlfiles.QuoteLiteral(path),
 			"row_group_size": strconv.Itoa(t.RowGroupSize),
 		})
 		m := maps.Clone(meta)
 		m[outputs.KeyTable] = t.Name
 		// Every value is a bound parameter, also inside KV_METADATA; DuckDB 1.5 binds them there.
 		args := []any{
-			dsql.Named("output_table", m[outputs.KeyTable]),
-			dsql.Named("month_label", m[outputs.KeySnapshotMonth]),
-			dsql.Named("as_of", m[outputs.KeyAsOf]),
-			dsql.Named("run_id", m[outputs.KeyRunID]),
-			dsql.Named("rubric_id", m[outputs.KeyRubricID]),
-			dsql.Named("rubric_sha256", m[outputs.KeyRubricSHA256]),
-			dsql.Named("schema_version", m[outputs.KeySchemaVersion]),
-			dsql.Named("code_version", m[outputs.KeyCodeVersion]),
+			sql.Named("output_table", m[outputs.KeyTable]),
+			sql.Named("month_label", m[outputs.KeySnapshotMonth]),
+			sql.Named("as_of", m[outputs.KeyAsOf]),
+			sql.Named("run_id", m[outputs.KeyRunID]),
+			sql.Named("rubric_id", m[outputs.KeyRubricID]),
+			sql.Named("rubric_sha256", m[outputs.KeyRubricSHA256]),
+			sql.Named("schema_version", m[outputs.KeySchemaVersion]),
+			sql.Named("code_version", m[outputs.KeyCodeVersion]),
 		}
 		out, err := copyStats(ctx, r, q, args)
 		if err != nil {

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	dsql "database/sql"
+	"database/sql"
 	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/pipeline"
@@ -81,7 +81,7 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := r.DB.ExecFile(ctx, "ingest_macros"); err != nil {
 		return err
 	}
-	window := []any{dsql.Named("wfrom", r.Window.From.First()), dsql.Named("wto", r.Window.To.First())}
+	window := []any{sql.Named("wfrom", r.Window.From.First()), sql.Named("wto", r.Window.To.First())}
 	if err := r.DB.ExecFile(ctx, "ingest_init", window...); err != nil {
 		return err
 	}
@@ -118,13 +118,13 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 			return err
 		}
 		read = append(read, tfiles...)
-		text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
+		text := sqlfiles.Render("ingest_"+t.name, map[string]string{"source": source})
 		if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
 			return fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, tfiles, err))
 		}
 		if t.keyValues != "" {
 			// Table and column names come from the fixed table list above.
-			keyed := sql.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sql.QuoteLiteral(t.name)})
+			keyed := sqlfiles.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sqlfiles.QuoteLiteral(t.name)})
 			if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
 				return fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, tfiles, err))
 			}
@@ -136,8 +136,8 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 		}
 		// The rejects are read in a second pass, only when the accounting found some.
 		if stats.Rejected > 0 {
-			if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
-				map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
+			if err := r.DB.Exec(ctx, "ingest_rejects", sqlfiles.Render("ingest_rejects",
+				map[string]string{"table": chk, "name": sqlfiles.QuoteLiteral(t.name)})); err != nil {
 				return fmt.Errorf("ingest %s: %w", t.name, err)
 			}
 		}
@@ -166,11 +166,11 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 // account counts each file's rows by outcome (one pass over the checked rows, kept in
 // ingest_account) and adds them up for the table.
 func account(ctx context.Context, r *pipeline.Run, table string, stats *pipeline.TableStats) error {
-	if err := r.DB.Exec(ctx, "ingest_account", sql.Render("ingest_account",
-		map[string]string{"table": "chk_" + table, "name": sql.QuoteLiteral(table)})); err != nil {
+	if err := r.DB.Exec(ctx, "ingest_account", sqlfiles.Render("ingest_account",
+		map[string]string{"table": "chk_" + table, "name": sqlfiles.QuoteLiteral(table)})); err != nil {
 		return err
 	}
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("ingest_account_files"), table)
+	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("ingest_account_files"), table)
 	if err != nil {
 		return err
 	}
@@ -200,13 +200,13 @@ func dropChecked(ctx context.Context, r *pipeline.Run, chk string) error {
 	if err != nil || n == 0 {
 		return err
 	}
-	return r.DB.Exec(ctx, "ingest_drop_checked", sql.Render("ingest_drop_checked", map[string]string{"table": chk}))
+	return r.DB.Exec(ctx, "ingest_drop_checked", sqlfiles.Render("ingest_drop_checked", map[string]string{"table": chk}))
 }
 
 // history records which months of the window have usage rows, warns about usage tables with gaps,
 // and, unless skipped, fails with ErrSourceNotReady when a usage table has no rows for S or S-12.
 func history(ctx context.Context, r *pipeline.Run) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("ingest_history"))
+	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("ingest_history"))
 	if err != nil {
 		return fmt.Errorf("ingest history: %w", err)
 	}

@@ -2,7 +2,7 @@ package stages
 
 import (
 	"context"
-	dsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -108,7 +108,7 @@ type fileHeader struct {
 // csvHeader learns a CSV file's header without splicing it anywhere: sniff_csv gives the number of
 // columns and the lines it had to skip before the header; the first line is then read as a row of
 // values under generated names.
-func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error) {
+func csvHeader(ctx context.Context, db *sql.DB, path string) (fileHeader, error) {
 	var skip int64
 	var cols any
 	q := "SELECT SkipRows, Columns FROM sniff_csv(" + duck.QuotePath(path) + `, delim = ',', quote = '"', escape = '"', header = true, ` + compression(path) + ")"
@@ -130,7 +130,7 @@ func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error
 		return fileHeader{}, err
 	}
 	defer rows.Close()
-	vals := make([]dsql.NullString, n)
+	vals := make([]sql.NullString, n)
 	ptrs := make([]any, n)
 	for i := range vals {
 		ptrs[i] = &vals[i]
@@ -156,7 +156,7 @@ func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error
 
 // parquetHeader reads a Parquet file's top-level column names as the file stores them
 // (parquet_schema, which DuckDB does not rename) and the DuckDB type of each.
-func parquetHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error) {
+func parquetHeader(ctx context.Context, db *sql.DB, path string) (fileHeader, error) {
 	rows, err := db.QueryContext(ctx, "SELECT name, coalesce(num_children, 0) FROM parquet_schema("+duck.QuotePath(path)+")")
 	if err != nil {
 		return fileHeader{}, err
@@ -272,7 +272,7 @@ func emptySource(t tableSpec) string {
 // position: the tables with a key name the first row of a duplicate by file.
 func withFileNames(t tableSpec, union string) string {
 	return "SELECT f.file AS _file, u.* FROM (" + union + ") u JOIN ingest_files f ON f.table_name = " +
-		sql.QuoteLiteral(t.name) + " AND f.fidx = u._fidx"
+		sqlfiles.QuoteLiteral(t.name) + " AND f.fidx = u._fidx"
 }
 
 var (

@@ -24,7 +24,7 @@ func (Reconcile) Name() string { return "reconcile" }
 // Run implements pipeline.Stage.
 func (Reconcile) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
-	n, sample, err := offending(ctx, r, sql.Text("reconcile_eligibility"))
+	n, sample, err := offending(ctx, r, sqlfiles.Text("reconcile_eligibility"))
 	if err != nil {
 		return fmt.Errorf("check %s: %w", reconcileCheck, err)
 	}

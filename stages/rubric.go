@@ -39,7 +39,7 @@ func (LoadRubric) Run(ctx context.Context, r *pipeline.Run) error {
 		for _, rw := range t.Rows {
 			args = append(args, rw...)
 		}
-		q := "INSERT INTO " + sql.QuoteIdent(t.Name) + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(t.Rows)), ", ")
+		q := "INSERT INTO " + sqlfiles.QuoteIdent(t.Name) + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(t.Rows)), ", ")
 		if _, err := r.DB.SQL().ExecContext(ctx, q, args...); err != nil {
 			return fmt.Errorf("rubric table %s: %w", t.Name, err)
 		}

@@ -2,7 +2,7 @@ package main
 
 import (
 	"context"
-	dsql "database/sql"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -110,14 +110,14 @@ func viewStatements(out string) []string {
 		// partition; union_by_name reads months written before a column was added (NULL there).
 		// The folder's own glob characters are escaped; only the month and file parts glob.
 		glob := filepath.ToSlash(filepath.Join(duck.EscapeGlob(layout.TableDir(t.Name)), "snapshot_month=*", "*.parquet"))
-		st = append(st, strings.TrimSpace(sql.Render("query_view", map[string]string{"name": t.Name, "glob": sql.QuoteLiteral(glob)})))
+		st = append(st, strings.TrimSpace(sqlfiles.Render("query_view", map[string]string{"name": t.Name, "glob": sqlfiles.QuoteLiteral(glob)})))
 	}
 	return st
 }
 
 // defineViews creates the view of every table that has at least one published file under out and
 // returns how many it created.
-func defineViews(ctx context.Context, db *dsql.DB, out string) (int, error) {
+func defineViews(ctx context.Context, db *sql.DB, out string) (int, error) {
 	layout := pipeline.NewLayout(out)
 	n := 0
 	for i, t := range outputs.All() {
@@ -137,7 +137,7 @@ func defineViews(ctx context.Context, db *dsql.DB, out string) (int, error) {
 }
 
 // runQuery runs one query and writes its result to w in format (table, csv or json).
-func runQuery(ctx context.Context, db *dsql.DB, query, format string, w io.Writer) error {
+func runQuery(ctx context.Context, db *sql.DB, query, format string, w io.Writer) error {
 	rows, err := db.QueryContext(ctx, query)
 	if err != nil {
 		return fmt.Errorf("query: %w", err)
