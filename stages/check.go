@@ -100,10 +100,6 @@ func offending(ctx context.Context, r *pipeline.Run, query string) (int64, strin
 	return n, strings.Join(sample, " "), rows.Err()
 }
 
-// usageTables are the input tables counted per usage month; the drift guard compares them month
-// by month, the small tables by their totals.
-var usageTables = []string{"azure_consumption", "m365_usage", "bizapps_usage"}
-
 // driftGuard compares this run with the latest published snapshot P before S, like with like: per
 // usage table, the rows of month S against the rows of P's own month as P recorded them (a partial
 // load of S shows as a drop), and the rows of every earlier month of the window against what P

@@ -54,6 +54,19 @@ var Tables = []tableSpec{
 		{"ended_on", false, kDate}}, optional: true},
 }
 
+// usageTables are the usage tables of Tables, in order: counted per usage month (the manifest's
+// history, readiness), and compared month by month by the drift guard, the small tables by their
+// totals.
+var usageTables = func() []string {
+	var out []string
+	for _, t := range Tables {
+		if t.usage {
+			out = append(out, t.name)
+		}
+	}
+	return out
+}()
+
 // Ingest reads every input table with DuckDB's own readers, validates each row per the contract
 // (accepted, rejected with a reason, or out of window), keeps the rejects, and fails the run on a
 // missing required column, an unreadable file, or a reject rate over the limit.
@@ -64,16 +77,6 @@ func (Ingest) Name() string { return "ingest" }
 
 // SharedAcrossMonths implements pipeline.SharedStage: a backfill ingests once for its range.
 func (Ingest) SharedAcrossMonths() bool { return true }
-
-// Ready checks, per month, that the usage data for S and S-12 has landed and records which months
-// of the window have rows (the manifest's history).
-type Ready struct{}
-
-// Name implements pipeline.Stage.
-func (Ready) Name() string { return "ready" }
-
-// Run implements pipeline.Stage.
-func (Ready) Run(ctx context.Context, r *pipeline.Run) error { return history(ctx, r) }
 
 // Run implements pipeline.Stage.
 func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
@@ -201,67 +204,6 @@ func dropChecked(ctx context.Context, r *pipeline.Run, chk string) error {
 		return err
 	}
 	return r.DB.Exec(ctx, "ingest_drop_checked", sqlfiles.Render("ingest_drop_checked", map[string]string{"table": chk}))
-}
-
-// history records which months of the window have usage rows, warns about usage tables with gaps,
-// and, unless skipped, fails with ErrSourceNotReady when a usage table has no rows for S or S-12.
-func history(ctx context.Context, r *pipeline.Run) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("ingest_history"))
-	if err != nil {
-		return fmt.Errorf("ingest history: %w", err)
-	}
-	defer rows.Close()
-	have := map[string]map[string]int64{}
-	for rows.Next() {
-		var table string
-		var month time.Time
-		var n int64
-		if err := rows.Scan(&table, &month, &n); err != nil {
-			return err
-		}
-		if have[table] == nil {
-			have[table] = map[string]int64{}
-		}
-		have[table][pipeline.MonthOf(month).String()] = n
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	usage := []string{"azure_consumption", "m365_usage", "bizapps_usage"}
-	// The per-month counts of this month's window (a backfill ingests the union of its windows).
-	r.MonthRows = map[string]map[string]int64{}
-	for _, t := range usage {
-		r.MonthRows[t] = map[string]int64{}
-	}
-	for _, m := range r.Window.Months() {
-		any := false
-		for _, t := range usage {
-			if n, ok := have[t][m.String()]; ok {
-				r.MonthRows[t][m.String()] = n
-				any = true
-			} else {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("%s has no rows for %s", t, m))
-			}
-		}
-		if any {
-			r.History.MonthsFound = append(r.History.MonthsFound, m.String())
-		} else {
-			r.History.MonthsMissing = append(r.History.MonthsMissing, m.String())
-		}
-	}
-	if r.Config.SkipReadiness {
-		return nil
-	}
-	s := r.Config.Month
-	for _, t := range usage {
-		for _, m := range []pipeline.Month{s, s.Add(-12)} {
-			if _, ok := have[t][m.String()]; !ok {
-				return fmt.Errorf("%w: %s has no rows for %s (the month and the same month a year earlier must have landed; pass --skip-readiness to score anyway)",
-					pipeline.ErrSourceNotReady, t, m)
-			}
-		}
-	}
-	return nil
 }
 
 // buildSource checks and hashes each file of a table, learns its header and returns the UNION ALL
