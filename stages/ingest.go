@@ -36,8 +36,8 @@ type tableSpec struct {
 	keyValues string
 }
 
-// Tables lists the contract's input tables in ingest order (references point backwards).
-var Tables = []tableSpec{
+// tables lists the contract's input tables in ingest order (references point backwards).
+var tables = []tableSpec{
 	{name: "partners", columns: []column{{"partner_id", true, kText}, {"partner_name", false, kText}, {"country", false, kText}}},
 	{name: "tenants", columns: []column{{"tenant_id", true, kText}, {"segment", true, kText}, {"cloud", false, kText}}},
 	{name: "associations", columns: []column{{"partner_id", true, kText}, {"tenant_id", true, kText}, {"association_type", true, kText},
@@ -54,12 +54,32 @@ var Tables = []tableSpec{
 		{"ended_on", false, kDate}}, optional: true},
 }
 
-// usageTables are the usage tables of Tables, in order: counted per usage month (the manifest's
+// InputTable names an input table of the contract and its columns, for tools that read the input
+// folder outside a run (the benchmark's bare scan).
+type InputTable struct {
+	Name    string
+	Columns []string
+}
+
+// InputTables lists the contract's input tables in ingest order.
+func InputTables() []InputTable {
+	out := make([]InputTable, 0, len(tables))
+	for _, t := range tables {
+		it := InputTable{Name: t.name}
+		for _, c := range t.columns {
+			it.Columns = append(it.Columns, c.name)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// usageTables are the usage tables of the contract, in order: counted per usage month (the manifest's
 // history, readiness), and compared month by month by the drift guard, the small tables by their
 // totals.
 var usageTables = func() []string {
 	var out []string
-	for _, t := range Tables {
+	for _, t := range tables {
 		if t.usage {
 			out = append(out, t.name)
 		}
@@ -90,10 +110,10 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	}
 	var total int64
 	var read []dataFile
-	for _, t := range Tables {
+	for _, t := range tables {
 		tstart := time.Now()
 		dir := filepath.Join(r.Config.Input, t.name)
-		files, ignored, err := listFiles(dir)
+		files, ignored, err := ListDataFiles(dir)
 		if err != nil {
 			if t.optional && errors.Is(err, os.ErrNotExist) {
 				r.Warnings = append(r.Warnings, fmt.Sprintf("input table %s is absent; treated as empty", t.name))

@@ -34,10 +34,10 @@ func dataSuffix(name string) bool {
 	return strings.HasSuffix(n, ".csv") || strings.HasSuffix(n, ".csv.gz") || strings.HasSuffix(n, ".parquet")
 }
 
-// listFiles returns the CSV (plain or .gz) and Parquet files of a table folder, sorted by name, and
+// ListDataFiles returns the CSV (plain or .gz) and Parquet files of a table folder, sorted by name, and
 // every other entry, which ingest ignores: sub-folders, names starting with "." or "_" and other
 // extensions (sub-folders are marked with a trailing "/").
-func listFiles(dir string) (files, ignored []string, err error) {
+func ListDataFiles(dir string) (files, ignored []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, err
