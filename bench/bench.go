@@ -4,7 +4,6 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -41,8 +40,8 @@ func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 			"filled": strings.Join(counts, " + "),
 		})
 		var n, filled int64
-		if err := db.SQL().QueryRowContext(ctx, q).Scan(&n, &filled); err != nil {
-			return 0, fmt.Errorf("bare scan %s: %w", t.Name, err)
+		if err := db.QueryRow(ctx, "bare scan "+t.Name, q).Scan(&n, &filled); err != nil {
+			return 0, err
 		}
 		total += n
 	}

@@ -2,7 +2,6 @@ package duck
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -34,8 +33,8 @@ func (d *DB) Lockdown(ctx context.Context, roots ...string) error {
 	}
 	stmts = append(stmts, "SET enable_external_access = false", "SET lock_configuration = true")
 	for _, q := range stmts {
-		if _, err := d.sql.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("duckdb lockdown (%s): %w", summary(q), err)
+		if err := d.Exec(ctx, "duckdb lockdown", q); err != nil {
+			return err
 		}
 	}
 	d.log.Debug("duckdb locked down")

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"maps"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/outputs"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
@@ -50,17 +50,18 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 		m := maps.Clone(meta)
 		m[outputs.KeyTable] = t.Name
 		// Every value is a bound parameter, also inside KV_METADATA; DuckDB 1.5 binds them there.
-		args := []any{
-			sql.Named("output_table", m[outputs.KeyTable]),
-			sql.Named("month_label", m[outputs.KeySnapshotMonth]),
-			sql.Named("as_of", m[outputs.KeyAsOf]),
-			sql.Named("run_id", m[outputs.KeyRunID]),
-			sql.Named("rubric_id", m[outputs.KeyRubricID]),
-			sql.Named("rubric_sha256", m[outputs.KeyRubricSHA256]),
-			sql.Named("schema_version", m[outputs.KeySchemaVersion]),
-			sql.Named("code_version", m[outputs.KeyCodeVersion]),
+		// Each table's query takes the ones it references.
+		params := duck.Params{
+			"output_table":   m[outputs.KeyTable],
+			"month_label":    m[outputs.KeySnapshotMonth],
+			"as_of":          m[outputs.KeyAsOf],
+			"run_id":         m[outputs.KeyRunID],
+			"rubric_id":      m[outputs.KeyRubricID],
+			"rubric_sha256":  m[outputs.KeyRubricSHA256],
+			"schema_version": m[outputs.KeySchemaVersion],
+			"code_version":   m[outputs.KeyCodeVersion],
 		}
-		out, err := copyStats(ctx, r, q, args)
+		out, err := copyStats(ctx, r, "export_"+t.Name, q, params)
 		if err != nil {
 			return fmt.Errorf("export %s: %w", name, err)
 		}
@@ -93,9 +94,9 @@ func footerMetadata(r *pipeline.Run) map[string]string {
 }
 
 // copyStats runs a COPY ... RETURN_STATS statement and sums the rows and bytes it reports.
-func copyStats(ctx context.Context, r *pipeline.Run, q string, args []any) (pipeline.OutputFile, error) {
+func copyStats(ctx context.Context, r *pipeline.Run, label, q string, params duck.Params) (pipeline.OutputFile, error) {
 	var out pipeline.OutputFile
-	rows, err := r.DB.SQL().QueryContext(ctx, q, args...)
+	rows, err := r.DB.Query(ctx, label, q, params)
 	if err != nil {
 		return out, err
 	}

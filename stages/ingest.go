@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"database/sql"
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
 )
@@ -104,8 +104,8 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	if err := r.DB.ExecFile(ctx, "ingest_macros"); err != nil {
 		return err
 	}
-	window := []any{sql.Named("wfrom", r.Window.From.First()), sql.Named("wto", r.Window.To.First())}
-	if err := r.DB.ExecFile(ctx, "ingest_init", window...); err != nil {
+	window := duck.Params{"wfrom": r.Window.From.First(), "wto": r.Window.To.First()}
+	if err := r.DB.ExecFile(ctx, "ingest_init", window); err != nil {
 		return err
 	}
 	var total int64
@@ -193,7 +193,7 @@ func account(ctx context.Context, r *pipeline.Run, table string, stats *pipeline
 		map[string]string{"table": "chk_" + table, "name": sqlfiles.QuoteLiteral(table)})); err != nil {
 		return err
 	}
-	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("ingest_account_files"), table)
+	rows, err := r.DB.Query(ctx, "ingest_account_files", sqlfiles.Text("ingest_account_files"), table)
 	if err != nil {
 		return err
 	}
@@ -239,9 +239,9 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 		}
 		var h fileHeader
 		if f.parquet {
-			h, err = parquetHeader(ctx, r.DB.SQL(), p)
+			h, err = parquetHeader(ctx, r.DB, p)
 		} else {
-			h, err = csvHeader(ctx, r.DB.SQL(), p)
+			h, err = csvHeader(ctx, r.DB, p)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -257,8 +257,7 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 		if err != nil {
 			return "", nil, fmt.Errorf("ingest %s: file %s: %w", t.name, p, err)
 		}
-		if _, err := r.DB.SQL().ExecContext(ctx, "INSERT INTO ingest_files (table_name, fidx, file, path, bytes, mtime_ns) VALUES (?, ?, ?, ?, ?, ?)",
-			t.name, len(parts), filepath.Base(p), p, f.info.Bytes, f.mtime.UnixNano()); err != nil {
+		if err := r.DB.ExecFile(ctx, "ingest_file", t.name, len(parts), filepath.Base(p), p, f.info.Bytes, f.mtime.UnixNano()); err != nil {
 			return "", nil, fmt.Errorf("ingest %s: %w", t.name, err)
 		}
 		parts = append(parts, part)
@@ -277,8 +276,7 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 
 // rejectSample returns the first few rejects of a table for an error message.
 func rejectSample(ctx context.Context, r *pipeline.Run, table string) (string, error) {
-	rows, err := r.DB.SQL().QueryContext(ctx,
-		"SELECT file, row_number, reason FROM rejects WHERE table_name = ? ORDER BY file, row_number LIMIT 3", table)
+	rows, err := r.DB.Query(ctx, "ingest_reject_sample", sqlfiles.Text("ingest_reject_sample"), table)
 	if err != nil {
 		return "", err
 	}

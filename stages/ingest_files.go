@@ -205,9 +205,9 @@ func (InputsUnchanged) Name() string { return "inputs-unchanged" }
 
 // Run implements pipeline.Stage.
 func (InputsUnchanged) Run(ctx context.Context, r *pipeline.Run) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, "SELECT path, bytes, mtime_ns FROM ingest_files ORDER BY table_name, fidx")
+	rows, err := r.DB.Query(ctx, "input files", "SELECT path, bytes, mtime_ns FROM ingest_files ORDER BY table_name, fidx")
 	if err != nil {
-		return fmt.Errorf("input files: %w", err)
+		return err
 	}
 	defer rows.Close()
 	var files []dataFile

@@ -19,9 +19,9 @@ func (Ready) Name() string { return "ready" }
 // Run records which months of the window have usage rows, warns about usage tables with gaps,
 // and, unless skipped, fails with ErrSourceNotReady when a usage table has no rows for S or S-12.
 func (Ready) Run(ctx context.Context, r *pipeline.Run) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("ready_history"))
+	rows, err := r.DB.Query(ctx, "ready_history", sqlfiles.Text("ready_history"))
 	if err != nil {
-		return fmt.Errorf("usage months: %w", err)
+		return err
 	}
 	defer rows.Close()
 	have := map[string]map[string]int64{}

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -40,8 +39,8 @@ func (LoadRubric) Run(ctx context.Context, r *pipeline.Run) error {
 			args = append(args, rw...)
 		}
 		q := "INSERT INTO " + sqlfiles.QuoteIdent(t.Name) + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(t.Rows)), ", ")
-		if _, err := r.DB.SQL().ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("rubric table %s: %w", t.Name, err)
+		if err := r.DB.Exec(ctx, "rubric table "+t.Name, q, args...); err != nil {
+			return err
 		}
 		rows += len(t.Rows)
 	}

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -57,7 +56,7 @@ func (Score) Run(ctx context.Context, r *pipeline.Run) error {
 	if len(missing) > 0 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("qualified_in_window: no published snapshot for %v; those months count as not qualified", missing))
 	}
-	if err := r.DB.ExecFile(ctx, "score", sql.Named("month_label", r.Config.Month.String()), sql.Named("run_id", r.ID)); err != nil {
+	if err := r.DB.ExecFile(ctx, "score", duck.Params{"month_label": r.Config.Month.String(), "run_id": r.ID}); err != nil {
 		return err
 	}
 	n, err := r.DB.Count(ctx, "SELECT count(*) FROM area_scores")
