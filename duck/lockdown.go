@@ -2,12 +2,11 @@ package duck
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 // Lockdown confines the database to the run's folders once the run knows them: DuckDB may then
@@ -34,8 +33,8 @@ func (d *DB) Lockdown(ctx context.Context, roots ...string) error {
 	}
 	stmts = append(stmts, "SET enable_external_access = false", "SET lock_configuration = true")
 	for _, q := range stmts {
-		if _, err := d.sql.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("duckdb lockdown (%s): %w", summary(q), err)
+		if err := d.Exec(ctx, "duckdb lockdown", q); err != nil {
+			return err
 		}
 	}
 	d.log.Debug("duckdb locked down")

@@ -9,7 +9,7 @@ import (
 
 	"go.uber.org/zap"
 
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 // TestLockdown: after Lockdown, SQL reads and writes only under the allowed folders (also through

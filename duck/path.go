@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 // globEscaper turns every character DuckDB's file readers treat as a glob into a one-character
@@ -18,7 +18,7 @@ var globEscaper = strings.NewReplacer("[", "[[]", "*", "[*]", "?", "[?]")
 // escaped (DuckDB expands [, * and ? even in a bound parameter) and quotes doubled. A relative path
 // is made absolute first, so that no path is taken for a URL (s3://...) or a home folder (~).
 // Every path the project hands to a DuckDB reader goes through this function; paths that DuckDB
-// writes to (COPY ... TO) are not globbed and take sql.QuoteLiteral.
+// writes to (COPY ... TO) are not globbed and take sqlfiles.QuoteLiteral.
 func QuotePath(path string) string {
 	if !filepath.IsAbs(path) {
 		if abs, err := filepath.Abs(path); err == nil {

@@ -22,12 +22,43 @@ func Statements(text string) []string {
 		}
 		start, code = end+1, false
 	}
+	scan(text, emit, func() { code = true }, nil)
+	emit(len(text))
+	return out
+}
+
+// Parameters lists the named parameters ($name) a statement references, once each, in the order
+// they first appear; a $ inside a string, a quoted identifier, a comment or a dollar-quoted string
+// is not one, nor is a positional parameter ($1).
+func Parameters(statement string) []string {
+	var out []string
+	seen := map[string]bool{}
+	scan(statement, nil, nil, func(name string) {
+		if !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	})
+	return out
+}
+
+// scan walks text the way DuckDB's parser reads strings, quoted identifiers, comments and
+// dollar-quoted strings, and calls end(i) at each semicolon at position i that ends a statement,
+// code() at each character that is neither blank nor part of a comment, and param(name) at each
+// named parameter. Any callback may be nil.
+func scan(text string, end func(i int), code func(), param func(name string)) {
+	if end == nil {
+		end = func(int) {}
+	}
+	if code == nil {
+		code = func() {}
+	}
 	n := len(text)
 	for i := 0; i < n; {
 		c := text[i]
 		switch {
 		case c == ';':
-			emit(i)
+			end(i)
 			i++
 		case c == '-' && i+1 < n && text[i+1] == '-':
 			if j := strings.IndexByte(text[i:], '\n'); j >= 0 {
@@ -38,34 +69,41 @@ func Statements(text string) []string {
 		case c == '/' && i+1 < n && text[i+1] == '*':
 			i = skipBlockComment(text, i)
 		case c == '\'':
-			code = true
+			code()
 			i = skipQuoted(text, i, '\'', escapeString(text, i))
 		case c == '"':
-			code = true
+			code()
 			i = skipQuoted(text, i, '"', false)
 		case c == '$':
-			code = true
+			code()
 			if tag, ok := dollarTag(text, i); ok {
 				if j := strings.Index(text[i+len(tag):], tag); j >= 0 {
 					i += len(tag) + j + len(tag)
 				} else {
 					i = n
 				}
-			} else {
-				i++
+				continue
 			}
+			j := i + 1
+			for j < n && isIdent(text[j]) {
+				j++
+			}
+			if name := text[i+1 : j]; param != nil && name != "" && !(i > 0 && isIdent(text[i-1])) && !isDigit(name[0]) {
+				param(name)
+			}
+			i = j
 		default:
 			// Blanks as strings.TrimSpace sees them (Unicode spaces included) are not code.
 			r, size := utf8.DecodeRuneInString(text[i:])
 			if !unicode.IsSpace(r) {
-				code = true
+				code()
 			}
 			i += size
 		}
 	}
-	emit(n)
-	return out
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // escapeString reports whether the quote at i opens an E'...' string, where a backslash escapes.
 func escapeString(text string, i int) bool {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 func TestStatements(t *testing.T) {
@@ -71,4 +71,25 @@ func FuzzStatements(f *testing.F) {
 			t.Errorf("re-split differs: %q -> %q -> %q", text, sts, again)
 		}
 	})
+}
+
+func TestParameters(t *testing.T) {
+	tests := []struct {
+		name, text string
+		want       []string
+	}{
+		{"named, once each, in order", "SELECT $b, $a::DATE, $b + 1", []string{"b", "a"}},
+		{"in a string or comment", "SELECT '$no', \"$no\", $$ $no $$ -- $no\n/* $no */, $yes", []string{"yes"}},
+		{"positional", "SELECT $1, ?, $2", nil},
+		{"part of an identifier", "SELECT a$b, $c", []string{"c"}},
+		{"inside a struct literal", "SELECT {'k': $v}", []string{"v"}},
+		{"none", "SELECT 1", nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Parameters(tc.text); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("Parameters(%q) = %q, want %q", tc.text, got, tc.want)
+			}
+		})
+	}
 }

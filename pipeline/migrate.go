@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	dsql "database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -197,13 +196,14 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 	if err != nil {
 		return out, fmt.Errorf("read %s: %w", src, err)
 	}
-	// Missing provenance columns come from the manifest, as parameters.
+	// Missing provenance columns come from the manifest, as parameters (the statement takes the
+	// ones it references).
 	values := map[string]string{"snapshot_month": "CAST($snapshot_month AS VARCHAR)", "as_of": "CAST($as_of AS DATE)",
 		"rubric_id": "CAST($rubric_id AS VARCHAR)", "run_id": "CAST($run_id AS VARCHAR)"}
 	var add []string
 	for _, c := range provenanceColumns {
 		if !slices.Contains(cols, c) {
-			add = append(add, values[c]+" AS "+sql.QuoteIdent(c))
+			add = append(add, values[c]+" AS "+sqlfiles.QuoteIdent(c))
 		}
 	}
 	extra := ""
@@ -214,17 +214,12 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return out, err
 	}
-	q := sql.Render("migrate_table", map[string]string{"src": duck.QuotePath(src), "extra": extra, "dest": sql.QuoteLiteral(dest)})
-	var args []any
-	for _, p := range [][2]string{{"snapshot_month", month.String()}, {"as_of", old.AsOf}, {"rubric_id", old.RubricID}, {"run_id", old.RunID}} {
-		if strings.Contains(extra, "$"+p[0]) {
-			if p[0] == "as_of" && p[1] == "" {
-				return out, fmt.Errorf("%s lacks as_of, which %s needs", LegacyManifestFile, src)
-			}
-			args = append(args, dsql.Named(p[0], p[1]))
-		}
+	q := sqlfiles.Render("migrate_table", map[string]string{"src": duck.QuotePath(src), "extra": extra, "dest": sqlfiles.QuoteLiteral(dest)})
+	if !slices.Contains(cols, "as_of") && old.AsOf == "" {
+		return out, fmt.Errorf("%s lacks as_of, which %s needs", LegacyManifestFile, src)
 	}
-	if err := db.SQL().QueryRowContext(ctx, q, args...).Scan(&out.Rows); err != nil { // COPY returns the rows written
+	params := duck.Params{"snapshot_month": month.String(), "as_of": old.AsOf, "rubric_id": old.RubricID, "run_id": old.RunID}
+	if err := db.QueryRow(ctx, "migrate_table", q, params).Scan(&out.Rows); err != nil { // COPY returns the rows written
 		return out, fmt.Errorf("rewrite %s: %w", src, err)
 	}
 	if out.Rows != want {
@@ -243,7 +238,7 @@ func migrateTable(ctx context.Context, db *duck.DB, l Layout, src, table, stagin
 
 // parquetColumns lists a Parquet file's column names.
 func parquetColumns(ctx context.Context, db *duck.DB, path string) ([]string, error) {
-	rows, err := db.SQL().QueryContext(ctx, sql.Render("migrate_columns", map[string]string{"path": duck.QuotePath(path)}))
+	rows, err := db.Query(ctx, "migrate_columns", sqlfiles.Render("migrate_columns", map[string]string{"path": duck.QuotePath(path)}))
 	if err != nil {
 		return nil, err
 	}

@@ -29,10 +29,16 @@ const (
 	retiredPrefix = "_retired-"
 )
 
-// renameExchange atomically swaps two paths; a variable so tests can simulate a filesystem without
-// RENAME_EXCHANGE.
-var renameExchange = func(a, b string) error {
-	return unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+// renameExchange atomically swaps two paths (exchange: renameat2(RENAME_EXCHANGE) on Linux). Where
+// the system or the filesystem has no such swap it fails with an error wrapping
+// errors.ErrUnsupported, and publication moves the old folder aside instead (renameAside). A
+// variable, so that the tests on Linux also run the publication of a system without the swap.
+var renameExchange = exchange
+
+// exchangeUnsupported is the exchange of a system that has none: exchange outside Linux. Publication then
+// takes the fallback path; the tests set renameExchange to it.
+func exchangeUnsupported(a, b string) error {
+	return &os.LinkError{Op: "exchange", Old: a, New: b, Err: errors.ErrUnsupported}
 }
 
 // Staging is the build area of one month of one run, OUT/_staging/<run id>/, outside every table
@@ -139,7 +145,7 @@ var pausePoint = func(step string, log *zap.Logger) {
 // manifest's place, moves the manifest to OUT/_manifests last, and removes the old content and the
 // journal.
 //
-// On filesystems without RENAME_EXCHANGE it falls back to moving the old folder aside and renaming
+// On filesystems without RENAME_EXCHANGE, and on systems other than Linux, it falls back to moving the old folder aside and renaming
 // the new one in; a reader may then briefly find a table's month missing, but never half-written.
 //
 // Once the journal is written a failure leaves the staging folder in place and the next lock holder
@@ -393,7 +399,7 @@ func swapInto(staged, target string, sw Swap, aside string) error {
 		}
 	} else {
 		err := renameExchange(staged, target)
-		if errors.Is(err, unix.EINVAL) || errors.Is(err, unix.ENOSYS) || errors.Is(err, unix.EOPNOTSUPP) {
+		if errors.Is(err, errors.ErrUnsupported) {
 			err = renameAside(staged, target, aside)
 		}
 		if err != nil {

@@ -11,7 +11,6 @@ import (
 	"testing"
 
 	"go.uber.org/zap"
-	"golang.org/x/sys/unix"
 )
 
 // writeFiles creates name -> content files under dir.
@@ -107,7 +106,7 @@ func TestStaging_Publish(t *testing.T) {
 			exchanged := 0
 			renameExchange = func(a, b string) error {
 				if tc.noExchange {
-					return unix.EINVAL
+					return exchangeUnsupported(a, b)
 				}
 				err := orig(a, b)
 				if err == nil {
@@ -305,7 +304,7 @@ func TestRecoverStaging_RollsForward(t *testing.T) {
 				origEx, origPause := renameExchange, pausePoint
 				t.Cleanup(func() { renameExchange, pausePoint = origEx, origPause })
 				if noExchange {
-					renameExchange = func(a, b string) error { return unix.EINVAL }
+					renameExchange = exchangeUnsupported
 				}
 				pausePoint = func(s string, _ *zap.Logger) {
 					if s == step {

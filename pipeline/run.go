@@ -94,167 +94,267 @@ func (rn *Runner) RunMonth(ctx context.Context, cfg Config) (*Result, error) {
 //
 // With KeepPublished or KeepPublishedSince, the months to leave alone are decided once the lock is
 // held; their results carry an error wrapping ErrAlreadyPublished and the ledger records them skipped.
+//
+// The steps, in order: planRange (every month's settings checked before anything else), openOutput
+// (the lock, then crash recovery), keepPublished, openEngine (rubric, spill folder, DuckDB locked
+// down), runShared, runMonths (buildMonth and the publish hooks per month). The ledger records each
+// month's attempt as it goes (rangeLedger).
 func (rn *Runner) RunRange(ctx context.Context, cfg Config, months []Month, keepGoing bool) (results []MonthResult, err error) {
-	if len(months) == 0 {
-		return nil, fmt.Errorf("run range: no months")
+	plan, err := planRange(cfg, months, time.Now().UTC())
+	if err != nil {
+		return nil, err
 	}
-	started := time.Now().UTC()
-	rangeID := NewRunID(started)
-	// Each month gets its own run id, ledger records and manifest; the first month's run id also
-	// names the shared work. Every month's settings are validated before the lock is taken.
-	ids := make([]string, len(months))
-	cfgs := make([]Config, len(months))
-	for i, m := range months {
-		ids[i] = rangeID
-		if i > 0 {
-			ids[i] = NewRunID(time.Now())
-		}
-		c := cfg
-		c.Month = m
-		if len(months) > 1 {
-			c.AsOf = time.Time{} // each month of a range counts skilling on its own default day
-		}
-		if err := c.Validate(); err != nil {
-			return nil, fmt.Errorf("%s: %w", m, err)
-		}
-		cfgs[i] = c.withDefaults()
-	}
-	base := cfg.withDefaults()
-	log := rn.log.With(zap.String("run_id", rangeID))
-	if err := os.MkdirAll(base.Out, 0o755); err != nil {
-		return nil, fmt.Errorf("output folder %s: %w", base.Out, err)
-	}
-	lock, err := AcquireLock(ctx, base.Out, LockHolder{PID: os.Getpid(), RunID: rangeID, Started: started, Host: hostname()}, base.WaitForLock, log)
+	log := rn.log.With(zap.String("run_id", plan.rangeID()))
+	lock, err := openOutput(ctx, plan, log)
 	if err != nil {
 		return nil, err
 	}
 	defer lock.Release()
-	layout := NewLayout(base.Out)
-	// An old-layout OUT is refused before anything in it changes; refresh migrate converts it.
-	if err := layout.CheckCurrent(); err != nil {
+	ledger := OpenLedger(plan.base.Out)
+	var kept []MonthResult
+	if plan.months, plan.ids, plan.cfgs, kept = keepPublished(plan.base, plan.months, plan.ids, plan.cfgs, ledger, log); len(kept) > 0 {
+		defer func() { results = mergeResults(results, kept) }()
+		if len(plan.months) == 0 {
+			return nil, nil
+		}
+	}
+	rl := &rangeLedger{ledger: ledger, plan: plan, log: log}
+	rl.record(0, StatusRunning, "", plan.started, "")
+	log.Info("run started", zap.Strings("months", monthStrings(plan.months)), zap.String("input", plan.base.Input), zap.String("out", plan.base.Out))
+	eng, err := openEngine(ctx, plan, log)
+	if err != nil {
+		return nil, rl.failFrom(ctx, 0, err)
+	}
+	defer eng.Close()
+	shared, err := rn.runShared(ctx, plan, eng, log)
+	if err != nil {
+		return nil, rl.failFrom(ctx, 0, err)
+	}
+	return rn.runMonths(ctx, plan, shared, rl, keepGoing, log)
+}
+
+// rangePlan is a range of months ready to run: each month's checked settings (defaults filled in)
+// and run id, and the usage window the shared stages read.
+type rangePlan struct {
+	started time.Time
+	// base is the range's settings, defaults filled in: OUT, input, lock, resources.
+	base   Config
+	months []Month
+	// id names the shared work (lock holder, spill folder, logs): the first month's run id, kept
+	// when keepPublished drops that month.
+	id string
+	// ids are the months' run ids.
+	ids  []string
+	cfgs []Config
+	// window is the union of the months' windows: S-23 of the first month to S of the last.
+	window Window
+}
+
+func (p *rangePlan) rangeID() string { return p.id }
+
+// planRange checks every month's settings before anything else happens and gives each month its
+// run id. In a range of several months each month counts skilling on its own default day.
+func planRange(cfg Config, months []Month, started time.Time) (*rangePlan, error) {
+	if len(months) == 0 {
+		return nil, fmt.Errorf("run range: no months")
+	}
+	p := &rangePlan{started: started, base: cfg.withDefaults(), months: months,
+		ids: make([]string, len(months)), cfgs: make([]Config, len(months)),
+		window: Window{From: months[0].Add(-(HistoryMonths - 1)), To: months[len(months)-1]}}
+	p.id = NewRunID(started)
+	for i, m := range months {
+		p.ids[i] = p.id
+		if i > 0 {
+			p.ids[i] = NewRunID(time.Now())
+		}
+		c := cfg
+		c.Month = m
+		if len(months) > 1 {
+			c.AsOf = time.Time{}
+		}
+		if err := c.Validate(); err != nil {
+			return nil, fmt.Errorf("%s: %w", m, err)
+		}
+		p.cfgs[i] = c.withDefaults()
+	}
+	return p, nil
+}
+
+// openOutput creates OUT, takes its lock and makes it current: an old-layout OUT is refused before
+// anything in it changes (refresh migrate converts it), and a publication interrupted by a crash is
+// finished before anything else reads OUT.
+func openOutput(ctx context.Context, p *rangePlan, log *zap.Logger) (*Lock, error) {
+	out := p.base.Out
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return nil, fmt.Errorf("output folder %s: %w", out, err)
+	}
+	lock, err := AcquireLock(ctx, out, LockHolder{PID: os.Getpid(), RunID: p.rangeID(), Started: p.started, Host: hostname()}, p.base.WaitForLock, log)
+	if err != nil {
 		return nil, err
 	}
-	// A publication interrupted by a crash is finished before anything else reads OUT.
+	layout := NewLayout(out)
+	if err := layout.CheckCurrent(); err != nil {
+		lock.Release()
+		return nil, err
+	}
 	rolled, removed, err := RecoverStaging(layout, log)
 	if err != nil {
+		lock.Release()
 		return nil, err
 	}
 	if len(rolled) > 0 || len(removed) > 0 {
 		log.Info("removed leftovers of an earlier run", zap.Strings("rolled_forward", rolled), zap.Strings("paths", removed))
 	}
-	ledger := OpenLedger(base.Out)
-	var kept []MonthResult
-	if months, ids, cfgs, kept = keepPublished(base, months, ids, cfgs, ledger, log); len(kept) > 0 {
-		defer func() { results = mergeResults(results, kept) }()
-		if len(months) == 0 {
-			return nil, nil
-		}
-	}
+	return lock, nil
+}
 
-	rec := func(i int, status, reason string, st time.Time, snapshot string) {
-		r := Record{RunID: ids[i], Month: months[i].String(), AsOf: cfgs[i].AsOf.Format("2006-01-02"), Kind: cfgs[i].kind(),
-			Status: status, Reason: reason, Started: st, Snapshot: snapshot}
-		if status != StatusRunning {
-			r.Finished = time.Now().UTC()
-			r.DurationSeconds = r.Finished.Sub(st).Seconds()
-		}
-		if err := ledger.Append(r); err != nil {
-			log.Error("run ledger", zap.Error(err))
-		}
-	}
-	failAll := func(from int, err error) error {
-		status := StatusFailed
-		if ctx.Err() != nil {
-			status = StatusCanceled
-			err = fmt.Errorf("%w: %w", ErrCanceled, err)
-		}
-		for i := from; i < len(months); i++ {
-			rec(i, status, err.Error(), started, "")
-		}
-		return err
-	}
-	rec(0, StatusRunning, "", started, "")
+// rangeLedger writes the ledger records of a range's months.
+type rangeLedger struct {
+	ledger *Ledger
+	plan   *rangePlan
+	log    *zap.Logger
+}
 
-	window := Window{From: months[0].Add(-(HistoryMonths - 1)), To: months[len(months)-1]}
-	log.Info("run started", zap.Strings("months", monthStrings(months)), zap.String("input", base.Input), zap.String("out", base.Out))
+// record appends month i's record; a record other than running carries its end and duration.
+func (l *rangeLedger) record(i int, status, reason string, started time.Time, snapshot string) {
+	p := l.plan
+	r := Record{RunID: p.ids[i], Month: p.months[i].String(), AsOf: p.cfgs[i].AsOf.Format("2006-01-02"), Kind: p.cfgs[i].kind(),
+		Status: status, Reason: reason, Started: started, Snapshot: snapshot}
+	if status != StatusRunning {
+		r.Finished = time.Now().UTC()
+		r.DurationSeconds = r.Finished.Sub(started).Seconds()
+	}
+	if err := l.ledger.Append(r); err != nil {
+		l.log.Error("run ledger", zap.Error(err))
+	}
+}
+
+// failFrom records months from..end as failed (canceled when ctx is done, the error then wrapping
+// ErrCanceled) and returns the error.
+func (l *rangeLedger) failFrom(ctx context.Context, from int, err error) error {
+	status := StatusFailed
+	if ctx.Err() != nil {
+		status = StatusCanceled
+		err = fmt.Errorf("%w: %w", ErrCanceled, err)
+	}
+	for i := from; i < len(l.plan.months); i++ {
+		l.record(i, status, err.Error(), l.plan.started, "")
+	}
+	return err
+}
+
+// engine is what the months of a range share besides the shared stages' tables: the rubric, the
+// run's spill folder and the DuckDB database, which from openEngine on reads and writes only the
+// input folder, OUT and the spill folder.
+type engine struct {
+	rubric *rubric.Rubric
+	spill  *Spill
+	db     *duck.DB
+}
+
+// openEngine loads the rubric, opens the run's own spill folder (its run id under --temp-dir or
+// OUT/_tmp; the folders of dead runs are cleared, also in OUT/_tmp when --temp-dir is elsewhere)
+// and the DuckDB database, and locks the database down.
+func openEngine(ctx context.Context, p *rangePlan, log *zap.Logger) (*engine, error) {
+	base := p.base
 	rb, err := rubric.Load(base.RubricPath)
 	if err != nil {
-		return nil, failAll(0, err)
+		return nil, err
 	}
-	// The run spills to its own folder (its run id) under --temp-dir or OUT/_tmp, removes only that
-	// folder, and clears the folders of dead runs, also in OUT/_tmp when --temp-dir is elsewhere.
-	spill, err := OpenSpill(SpillRoot(base), rangeID, log)
+	spill, err := OpenSpill(SpillRoot(base), p.rangeID(), log)
 	if err != nil {
-		return nil, failAll(0, err)
+		return nil, err
 	}
-	defer spill.Close()
 	if base.TempDir != "" {
 		RemoveDeadSpills(NewLayout(base.Out).TempRoot(), log)
 	}
 	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: spill.Dir()}, log)
 	if err != nil {
-		return nil, failAll(0, err)
+		spill.Close()
+		return nil, err
 	}
-	defer db.Close()
-	// From here on DuckDB reads and writes only the input folder, OUT and the spill folder.
+	e := &engine{rubric: rb, spill: spill, db: db}
 	if err := db.Lockdown(ctx, base.Input, base.Out, spill.Dir()); err != nil {
-		return nil, failAll(0, err)
+		e.Close()
+		return nil, err
 	}
+	return e, nil
+}
 
-	shared := &Run{ID: rangeID, Config: cfgs[len(cfgs)-1], Window: window, DB: db, Rubric: rb, Log: log}
+// Close closes the database, then removes the spill folder.
+func (e *engine) Close() {
+	e.db.Close()
+	e.spill.Close()
+}
+
+// runShared runs the shared stages (rubric load, ingest) once for the whole range, on the last
+// month's settings and the union of the windows, and returns their Run for the months to start from.
+func (rn *Runner) runShared(ctx context.Context, p *rangePlan, eng *engine, log *zap.Logger) (*Run, error) {
+	shared := &Run{ID: p.rangeID(), Config: p.cfgs[len(p.cfgs)-1], Window: p.window, DB: eng.db, Rubric: eng.rubric, Log: log}
 	for _, st := range rn.stages {
 		if !isShared(st) {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, failAll(0, err)
+			return nil, err
 		}
 		sstart := time.Now()
 		if err := st.Run(ctx, shared); err != nil {
-			return nil, failAll(0, fmt.Errorf("%s: %w", st.Name(), err))
+			return nil, fmt.Errorf("%s: %w", st.Name(), err)
 		}
 		shared.Stages = append(shared.Stages, StageTiming{Name: st.Name(), DurationSeconds: time.Since(sstart).Seconds()})
 	}
-	if len(months) > 1 {
+	if len(p.months) > 1 {
 		shared.Warnings = append(shared.Warnings, fmt.Sprintf(
 			"inputs read once for the range %s..%s; row accounting and out-of-window counts cover usage months %s..%s",
-			months[0], months[len(months)-1], window.From, window.To))
+			p.months[0], p.months[len(p.months)-1], p.window.From, p.window.To))
 	}
+	return shared, nil
+}
 
-	results = make([]MonthResult, len(months))
+// runMonths builds and publishes each month in order, runs the publish hooks after each published
+// month and records each month's outcome. A failed month stops the range, the months after it
+// recorded as skipped, unless keepGoing; a cancellation stops it in any case.
+func (rn *Runner) runMonths(ctx context.Context, p *rangePlan, shared *Run, rl *rangeLedger, keepGoing bool, log *zap.Logger) ([]MonthResult, error) {
+	results := make([]MonthResult, len(p.months))
 	monthsStart := time.Now()
-	for i, m := range months {
+	for i, m := range p.months {
 		results[i].Month = m
-		logMonthProgress(log, i, len(months), m, monthsStart)
-		mstart := started
+		logMonthProgress(log, i, len(p.months), m, monthsStart)
+		mstart := p.started
 		if i > 0 {
 			mstart = time.Now().UTC()
-			rec(i, StatusRunning, "", mstart, "")
+			rl.record(i, StatusRunning, "", mstart, "")
 		}
-		res, err := rn.buildMonth(ctx, shared, cfgs[i], ids[i], mstart, log.With(zap.String("month", m.String()), zap.String("month_run_id", ids[i])))
+		res, err := rn.buildMonth(ctx, shared, p.cfgs[i], p.ids[i], mstart, log.With(zap.String("month", m.String()), zap.String("month_run_id", p.ids[i])))
 		results[i].Result, results[i].Err = res, err
 		switch {
 		case err == nil:
-			rec(i, StatusPublished, "", mstart, SnapshotDirName(m))
-			for _, h := range rn.published {
-				if herr := h(ctx, base.Out, res); herr != nil {
-					log.Warn("after publication", zap.String("month", m.String()), zap.Error(herr))
-				}
-			}
+			rl.record(i, StatusPublished, "", mstart, SnapshotDirName(m))
+			rn.afterPublish(ctx, p.base.Out, res, log)
 		case ctx.Err() != nil:
-			rec(i, StatusCanceled, err.Error(), mstart, "")
-			return results, failAll(i+1, fmt.Errorf("%w: %w", ErrCanceled, err))
+			rl.record(i, StatusCanceled, err.Error(), mstart, "")
+			return results, rl.failFrom(ctx, i+1, fmt.Errorf("%w: %w", ErrCanceled, err))
 		default:
-			rec(i, StatusFailed, err.Error(), mstart, "")
+			rl.record(i, StatusFailed, err.Error(), mstart, "")
 			if !keepGoing {
-				for j := i + 1; j < len(months); j++ {
-					rec(j, StatusSkipped, "an earlier month of the range failed: "+m.String(), mstart, "")
+				for j := i + 1; j < len(p.months); j++ {
+					rl.record(j, StatusSkipped, "an earlier month of the range failed: "+m.String(), mstart, "")
 				}
 				return results, nil
 			}
 		}
 	}
 	return results, nil
+}
+
+// afterPublish runs the publish hooks of a published month; a failing hook is a warning.
+func (rn *Runner) afterPublish(ctx context.Context, out string, res *Result, log *zap.Logger) {
+	for _, h := range rn.published {
+		if err := h(ctx, out, res); err != nil {
+			log.Warn("after publication", zap.String("month", res.Month.String()), zap.Error(err))
+		}
+	}
 }
 
 func monthStrings(ms []Month) []string {

@@ -1,25 +1,41 @@
-// Package sql holds every SQL statement of capscore as an embedded .sql file. Statements take
-// their values as parameters ($name or ?). The {{name}} placeholders that Render fills take only
-// names from the project's own fixed lists, generated names (c1, c2, ...) and paths quoted by
-// duck.QuotePath: no file name, header or value from the input ever becomes SQL text. Package duck
-// splits a file of several statements (duck.Statements).
-package sql
+// Package sqlfiles holds every SQL statement of the refresh as an embedded .sql file (the folder is
+// sql/; the package has its own name so that importers need no alias beside database/sql).
+// Statements take their values as parameters ($name or ?). The {{name}} placeholders that Render
+// fills take only names from the project's own fixed lists, generated names (c1, c2, ...) and paths
+// quoted by duck.QuotePath: no file name, header or value from the input ever becomes SQL text.
+// Package duck splits a file of several statements (duck.Statements) and binds its parameters.
+//
+// Other packages with statements of their own (the synthetic data generator) embed them beside
+// their code and read them through a Set.
+package sqlfiles
 
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
 //go:embed *.sql
 var files embed.FS
 
+// Set is a folder of statement files, each NAME.sql read as statement NAME.
+type Set struct {
+	fsys fs.FS
+}
+
+// NewSet returns the statements of the .sql files at the top of fsys (an embed.FS).
+func NewSet(fsys fs.FS) Set { return Set{fsys: fsys} }
+
+// pipeline is the set of this package: the statements of the refresh itself.
+var pipeline = NewSet(files)
+
 // Text returns the statement in name (without the .sql suffix). A missing file is a programming
-// error caught by the package test, so Text panics.
-func Text(name string) string {
-	b, err := files.ReadFile(name + ".sql")
+// error caught by the tests that run the statement, so Text panics.
+func (s Set) Text(name string) string {
+	b, err := fs.ReadFile(s.fsys, name+".sql")
 	if err != nil {
-		panic(fmt.Sprintf("sql: no statement %q", name))
+		panic(fmt.Sprintf("sqlfiles: no statement %q", name))
 	}
 	return string(b)
 }
@@ -28,8 +44,33 @@ func Text(name string) string {
 // never scanned for placeholders itself, so text inside a value (a quoted path holding
 // "{{columns}}") stays as it is. Callers pass only names from the project's fixed lists,
 // generated select lists and paths quoted by duck.QuotePath, never input data.
-func Render(name string, vars map[string]string) string {
-	s := Text(name)
+func (s Set) Render(name string, vars map[string]string) string {
+	return fill(s.Text(name), vars)
+}
+
+// Names lists the statements of the set.
+func (s Set) Names() []string {
+	entries, _ := fs.ReadDir(s.fsys, ".")
+	var out []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".sql"); ok && !e.IsDir() {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Text returns the refresh's statement in name; see Set.Text.
+func Text(name string) string { return pipeline.Text(name) }
+
+// Render returns the refresh's statement in name with its placeholders filled; see Set.Render.
+func Render(name string, vars map[string]string) string { return pipeline.Render(name, vars) }
+
+// Names lists the refresh's statements.
+func Names() []string { return pipeline.Names() }
+
+// fill replaces each {{key}} of s by vars[key] in one pass; an unknown placeholder stays.
+func fill(s string, vars map[string]string) string {
 	var b strings.Builder
 	for {
 		i := strings.Index(s, "{{")
@@ -51,16 +92,6 @@ func Render(name string, vars map[string]string) string {
 	}
 	b.WriteString(s)
 	return b.String()
-}
-
-// Names lists the embedded statements.
-func Names() []string {
-	entries, _ := files.ReadDir(".")
-	var out []string
-	for _, e := range entries {
-		out = append(out, strings.TrimSuffix(e.Name(), ".sql"))
-	}
-	return out
 }
 
 // QuoteLiteral quotes s as a SQL string literal. A path read by DuckDB takes duck.QuotePath

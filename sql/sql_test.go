@@ -1,8 +1,9 @@
-package sql
+package sqlfiles
 
 import (
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 func TestQuoting(t *testing.T) {
@@ -31,4 +32,27 @@ func TestTextPanicsOnUnknownName(t *testing.T) {
 		}
 	}()
 	Text("no_such_statement")
+}
+
+// TestSetReadsItsOwnFolder: a Set reads the NAME.sql files at the top of its file system only, so a
+// package embedding its own statements (the generator) sees none of the refresh's and vice versa.
+func TestSetReadsItsOwnFolder(t *testing.T) {
+	s := NewSet(fstest.MapFS{
+		"gen_a.sql":      {Data: []byte("SELECT {{n}}")},
+		"notes.txt":      {Data: []byte("not a statement")},
+		"sub/gen_b.sql":  {Data: []byte("SELECT 2")},
+		"gen_c.sql.bak":  {Data: []byte("SELECT 3")},
+		"gen_d.sql/x.go": {Data: []byte("package x")},
+	})
+	if got := strings.Join(s.Names(), ","); got != "gen_a" {
+		t.Errorf("Names = %s, want gen_a", got)
+	}
+	if got := s.Render("gen_a", map[string]string{"n": "1"}); got != "SELECT 1" {
+		t.Errorf("Render = %q, want SELECT 1", got)
+	}
+	for _, n := range Names() {
+		if strings.HasPrefix(n, "synth_") {
+			t.Errorf("the refresh's statements include the generator's %s", n)
+		}
+	}
 }

@@ -58,7 +58,7 @@ func (Changes) Run(ctx context.Context, r *pipeline.Run) error {
 	if err != nil {
 		return skip(err)
 	}
-	q := sql.Render("changes_load", map[string]string{
+	q := sqlfiles.Render("changes_load", map[string]string{
 		"area_scores":   duck.QuotePath(layout.TableFile(outputs.AreaScores, prev)),
 		"metric_scores": duck.QuotePath(layout.TableFile(outputs.MetricScores, prev)),
 	})
@@ -108,7 +108,7 @@ func loadPreviousEligibility(ctx context.Context, r *pipeline.Run, layout pipeli
 	var note string
 	if len(missing) > 0 {
 		note = fmt.Sprintf("drivers unknown: %s was published without %s (before schema version 3)", prev, strings.Join(missing, " and "))
-	} else if err := r.DB.Exec(ctx, "changes_load_eligibility", sql.Render("changes_load_eligibility", vars)); err != nil {
+	} else if err := r.DB.Exec(ctx, "changes_load_eligibility", sqlfiles.Render("changes_load_eligibility", vars)); err != nil {
 		if ctx.Err() != nil {
 			return "", err
 		}

@@ -31,7 +31,7 @@ func (Check) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
 	var failed []string
 	for _, name := range checkFiles {
-		n, sample, err := offending(ctx, r, sql.Text(name))
+		n, sample, err := offending(ctx, r, name)
 		if err != nil {
 			return fmt.Errorf("check %s: %w", name, err)
 		}
@@ -68,9 +68,9 @@ func (Check) Run(ctx context.Context, r *pipeline.Run) error {
 	return nil
 }
 
-// offending counts a check's rows and formats up to three of them.
-func offending(ctx context.Context, r *pipeline.Run, query string) (int64, string, error) {
-	rows, err := r.DB.SQL().QueryContext(ctx, query)
+// offending runs the check in statement file name, counts its rows and formats up to three of them.
+func offending(ctx context.Context, r *pipeline.Run, name string) (int64, string, error) {
+	rows, err := r.DB.Query(ctx, name, sqlfiles.Text(name))
 	if err != nil {
 		return 0, "", err
 	}
@@ -99,10 +99,6 @@ func offending(ctx context.Context, r *pipeline.Run, query string) (int64, strin
 	}
 	return n, strings.Join(sample, " "), rows.Err()
 }
-
-// usageTables are the input tables counted per usage month; the drift guard compares them month
-// by month, the small tables by their totals.
-var usageTables = []string{"azure_consumption", "m365_usage", "bizapps_usage"}
 
 // driftGuard compares this run with the latest published snapshot P before S, like with like: per
 // usage table, the rows of month S against the rows of P's own month as P recorded them (a partial
@@ -165,7 +161,7 @@ func driftGuard(ctx context.Context, r *pipeline.Run) ([]string, error) {
 	}
 	var before int64
 	prevFile := layout.TableFile(pipeline.TableAreaScores, prevMonth)
-	if err := r.DB.SQL().QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(?) WHERE qualified", prevFile).Scan(&before); err != nil {
+	if err := r.DB.QueryRow(ctx, "drift qualified", "SELECT count(*) FROM read_parquet(?) WHERE qualified", prevFile).Scan(&before); err != nil {
 		if ctx.Err() != nil {
 			return nil, err
 		}

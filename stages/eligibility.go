@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/sql"
 )
 
 // The published eligibility tables (one folder tree each under OUT, like pipeline.TableAreaScores).
@@ -80,22 +81,14 @@ func loadReasons(ctx context.Context, r *pipeline.Run) error {
 		args = append(args, x.Code, x.Message)
 	}
 	q := "INSERT INTO elig_reasons VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(Reasons)), ", ")
-	if _, err := r.DB.SQL().ExecContext(ctx, q, args...); err != nil {
-		return fmt.Errorf("elig_reasons: %w", err)
-	}
-	return nil
+	return r.DB.Exec(ctx, "elig_reasons", q, args...)
 }
 
 // unknownReasons lists the codes in the eligibility tables that elig_reasons does not hold.
 func unknownReasons(ctx context.Context, r *pipeline.Run) ([]string, error) {
-	rows, err := r.DB.SQL().QueryContext(ctx, `
-		SELECT DISTINCT code FROM (
-			SELECT reason_now AS code FROM customer_eligibility UNION ALL
-			SELECT reason_base FROM customer_eligibility UNION ALL
-			SELECT reason FROM skilling_eligibility)
-		WHERE code IS NOT NULL AND code NOT IN (SELECT code FROM elig_reasons) ORDER BY code`)
+	rows, err := r.DB.Query(ctx, "eligibility_unknown_reasons", sqlfiles.Text("eligibility_unknown_reasons"))
 	if err != nil {
-		return nil, fmt.Errorf("eligibility reason codes: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	var out []string

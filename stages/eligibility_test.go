@@ -19,7 +19,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/pipeline"
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 	"github.com/capscore/capscore/stages"
 )
 

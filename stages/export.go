@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	dsql "database/sql"
 	"fmt"
 	"maps"
 	"os"
@@ -12,6 +11,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/outputs"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
@@ -50,25 +50,26 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return fmt.Errorf("export %s: %w", name, err)
 		}
-		q := sql.Render("export", map[string]string{
-			"query":          sql.Text("export_" + t.Name),
-			"path":           sql.QuoteLiteral(path),
+		q := sqlfiles.Render("export", map[string]string{
+			"query":          sqlfiles.Text("export_" + t.Name),
+			"path":           sqlfiles.QuoteLiteral(path),
 			"row_group_size": strconv.Itoa(t.RowGroupSize),
 		})
 		m := maps.Clone(meta)
 		m[outputs.KeyTable] = t.Name
 		// Every value is a bound parameter, also inside KV_METADATA; DuckDB 1.5 binds them there.
-		args := []any{
-			dsql.Named("output_table", m[outputs.KeyTable]),
-			dsql.Named("month_label", m[outputs.KeySnapshotMonth]),
-			dsql.Named("as_of", m[outputs.KeyAsOf]),
-			dsql.Named("run_id", m[outputs.KeyRunID]),
-			dsql.Named("rubric_id", m[outputs.KeyRubricID]),
-			dsql.Named("rubric_sha256", m[outputs.KeyRubricSHA256]),
-			dsql.Named("schema_version", m[outputs.KeySchemaVersion]),
-			dsql.Named("code_version", m[outputs.KeyCodeVersion]),
+		// Each table's query takes the ones it references.
+		params := duck.Params{
+			"output_table":   m[outputs.KeyTable],
+			"month_label":    m[outputs.KeySnapshotMonth],
+			"as_of":          m[outputs.KeyAsOf],
+			"run_id":         m[outputs.KeyRunID],
+			"rubric_id":      m[outputs.KeyRubricID],
+			"rubric_sha256":  m[outputs.KeyRubricSHA256],
+			"schema_version": m[outputs.KeySchemaVersion],
+			"code_version":   m[outputs.KeyCodeVersion],
 		}
-		out, err := copyStats(ctx, r, q, args)
+		out, err := copyStats(ctx, r, "export_"+t.Name, q, params)
 		if err != nil {
 			return fmt.Errorf("export %s: %w", name, err)
 		}
@@ -101,9 +102,9 @@ func footerMetadata(r *pipeline.Run) map[string]string {
 }
 
 // copyStats runs a COPY ... RETURN_STATS statement and sums the rows and bytes it reports.
-func copyStats(ctx context.Context, r *pipeline.Run, q string, args []any) (pipeline.OutputFile, error) {
+func copyStats(ctx context.Context, r *pipeline.Run, label, q string, params duck.Params) (pipeline.OutputFile, error) {
 	var out pipeline.OutputFile
-	rows, err := r.DB.SQL().QueryContext(ctx, q, args...)
+	rows, err := r.DB.Query(ctx, label, q, params)
 	if err != nil {
 		return out, err
 	}

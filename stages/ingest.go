@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
-	dsql "database/sql"
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
 	"github.com/capscore/capscore/sql"
 )
@@ -36,8 +36,8 @@ type tableSpec struct {
 	keyValues string
 }
 
-// Tables lists the contract's input tables in ingest order (references point backwards).
-var Tables = []tableSpec{
+// tables lists the contract's input tables in ingest order (references point backwards).
+var tables = []tableSpec{
 	{name: "partners", columns: []column{{"partner_id", true, kText}, {"partner_name", false, kText}, {"country", false, kText}}},
 	{name: "tenants", columns: []column{{"tenant_id", true, kText}, {"segment", true, kText}, {"cloud", false, kText}}},
 	{name: "associations", columns: []column{{"partner_id", true, kText}, {"tenant_id", true, kText}, {"association_type", true, kText},
@@ -54,6 +54,39 @@ var Tables = []tableSpec{
 		{"ended_on", false, kDate}}, optional: true},
 }
 
+// InputTable names an input table of the contract and its columns, for tools that read the input
+// folder outside a run (the benchmark's bare scan).
+type InputTable struct {
+	Name    string
+	Columns []string
+}
+
+// InputTables lists the contract's input tables in ingest order.
+func InputTables() []InputTable {
+	out := make([]InputTable, 0, len(tables))
+	for _, t := range tables {
+		it := InputTable{Name: t.name}
+		for _, c := range t.columns {
+			it.Columns = append(it.Columns, c.name)
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// usageTables are the usage tables of the contract, in order: counted per usage month (the manifest's
+// history, readiness), and compared month by month by the drift guard, the small tables by their
+// totals.
+var usageTables = func() []string {
+	var out []string
+	for _, t := range tables {
+		if t.usage {
+			out = append(out, t.name)
+		}
+	}
+	return out
+}()
+
 // Ingest reads every input table with DuckDB's own readers, validates each row per the contract
 // (accepted, rejected with a reason, or out of window), keeps the rejects, and fails the run on a
 // missing required column, an unreadable file, or a reject rate over the limit.
@@ -65,29 +98,19 @@ func (Ingest) Name() string { return "ingest" }
 // SharedAcrossMonths implements pipeline.SharedStage: a backfill ingests once for its range.
 func (Ingest) SharedAcrossMonths() bool { return true }
 
-// Ready checks, per month, that the usage data for S and S-12 has landed and records which months
-// of the window have rows (the manifest's history).
-type Ready struct{}
-
-// Name implements pipeline.Stage.
-func (Ready) Name() string { return "ready" }
-
-// Run implements pipeline.Stage.
-func (Ready) Run(ctx context.Context, r *pipeline.Run) error { return history(ctx, r) }
-
 // Run implements pipeline.Stage.
 func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
 	if err := r.DB.ExecFile(ctx, "ingest_macros"); err != nil {
 		return err
 	}
-	window := []any{dsql.Named("wfrom", r.Window.From.First()), dsql.Named("wto", r.Window.To.First())}
-	if err := r.DB.ExecFile(ctx, "ingest_init", window...); err != nil {
+	window := duck.Params{"wfrom": r.Window.From.First(), "wto": r.Window.To.First()}
+	if err := r.DB.ExecFile(ctx, "ingest_init", window); err != nil {
 		return err
 	}
 	var total int64
 	var read []dataFile
-	for k, t := range Tables {
+	for k, t := range tables {
 		stats, tfiles, _, err := ingestTable(ctx, r, k, t, start)
 		read = append(read, tfiles...)
 		if err != nil {
@@ -103,7 +126,7 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	return nil
 }
 
-// ingestTable reads, checks and accounts input table t, the k-th of Tables: its files are listed,
+// ingestTable reads, checks and accounts input table t, the k-th of tables: its files are listed,
 // hashed and read, each row accepted, rejected with a reason or counted out of window, and the
 // rejects kept. loaded says the table's rows are in the database (later tables check their
 // references against it), also when the error is a reject rate over the limit.
@@ -111,7 +134,7 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 	stats = pipeline.TableStats{Table: t.name}
 	tstart := time.Now()
 	dir := filepath.Join(r.Config.Input, t.name)
-	files, ignored, err := listFiles(dir)
+	files, ignored, err := ListDataFiles(dir)
 	optional := t.optional || r.Config.IsOptional(t.name)
 	if err != nil {
 		if optional && errors.Is(err, os.ErrNotExist) {
@@ -138,13 +161,13 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 	if err != nil {
 		return stats, nil, false, err
 	}
-	text := sql.Render("ingest_"+t.name, map[string]string{"source": source})
+	text := sqlfiles.Render("ingest_"+t.name, map[string]string{"source": source})
 	if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
 		return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
 	}
 	if t.keyValues != "" {
 		// Table and column names come from the fixed table list above.
-		keyed := sql.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sql.QuoteLiteral(t.name)})
+		keyed := sqlfiles.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sqlfiles.QuoteLiteral(t.name)})
 		if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
 			return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
 		}
@@ -156,8 +179,8 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 	}
 	// The rejects are read in a second pass, only when the accounting found some.
 	if stats.Rejected > 0 {
-		if err := r.DB.Exec(ctx, "ingest_rejects", sql.Render("ingest_rejects",
-			map[string]string{"table": chk, "name": sql.QuoteLiteral(t.name)})); err != nil {
+		if err := r.DB.Exec(ctx, "ingest_rejects", sqlfiles.Render("ingest_rejects",
+			map[string]string{"table": chk, "name": sqlfiles.QuoteLiteral(t.name)})); err != nil {
 			return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, err)
 		}
 	}
@@ -167,7 +190,7 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 	r.Log.Info("table ingested", zap.String("table", t.name), zap.Int("files", len(stats.Files)),
 		zap.Int64("rows_read", stats.Read), zap.Int64("accepted", stats.Accepted), zap.Int64("rejected", stats.Rejected),
 		zap.Int64("out_of_window", stats.OutOfWindow), zap.Duration("duration", time.Since(tstart)),
-		zap.String("progress", fmt.Sprintf("%d/%d", k+1, len(Tables))), zap.Duration("elapsed", time.Since(start)))
+		zap.String("progress", fmt.Sprintf("%d/%d", k+1, len(tables))), zap.Duration("elapsed", time.Since(start)))
 	if stats.Read > 0 && float64(stats.Rejected)/float64(stats.Read) > r.Config.RejectLimit() {
 		sample, _ := rejectSample(ctx, r, t.name)
 		return stats, read, true, fmt.Errorf("ingest %s: %w: %d of %d rows rejected (%.4f%%), over the reject rate limit %.4f%% (--max-reject-rate %g); first rejects: %s",
@@ -180,11 +203,11 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 // account counts each file's rows by outcome (one pass over the checked rows, kept in
 // ingest_account) and adds them up for the table.
 func account(ctx context.Context, r *pipeline.Run, table string, stats *pipeline.TableStats) error {
-	if err := r.DB.Exec(ctx, "ingest_account", sql.Render("ingest_account",
-		map[string]string{"table": "chk_" + table, "name": sql.QuoteLiteral(table)})); err != nil {
+	if err := r.DB.Exec(ctx, "ingest_account", sqlfiles.Render("ingest_account",
+		map[string]string{"table": "chk_" + table, "name": sqlfiles.QuoteLiteral(table)})); err != nil {
 		return err
 	}
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("ingest_account_files"), table)
+	rows, err := r.DB.Query(ctx, "ingest_account_files", sqlfiles.Text("ingest_account_files"), table)
 	if err != nil {
 		return err
 	}
@@ -214,71 +237,7 @@ func dropChecked(ctx context.Context, r *pipeline.Run, chk string) error {
 	if err != nil || n == 0 {
 		return err
 	}
-	return r.DB.Exec(ctx, "ingest_drop_checked", sql.Render("ingest_drop_checked", map[string]string{"table": chk}))
-}
-
-// history records which months of the window have usage rows, warns about usage tables with gaps,
-// and, unless skipped, fails with ErrSourceNotReady when a usage table has no rows for S or S-12.
-func history(ctx context.Context, r *pipeline.Run) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("ingest_history"))
-	if err != nil {
-		return fmt.Errorf("ingest history: %w", err)
-	}
-	defer rows.Close()
-	have := map[string]map[string]int64{}
-	for rows.Next() {
-		var table string
-		var month time.Time
-		var n int64
-		if err := rows.Scan(&table, &month, &n); err != nil {
-			return err
-		}
-		if have[table] == nil {
-			have[table] = map[string]int64{}
-		}
-		have[table][pipeline.MonthOf(month).String()] = n
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	usage := []string{"azure_consumption", "m365_usage", "bizapps_usage"}
-	// The per-month counts of this month's window (a backfill ingests the union of its windows).
-	r.MonthRows = map[string]map[string]int64{}
-	for _, t := range usage {
-		r.MonthRows[t] = map[string]int64{}
-	}
-	for _, m := range r.Window.Months() {
-		any := false
-		for _, t := range usage {
-			if n, ok := have[t][m.String()]; ok {
-				r.MonthRows[t][m.String()] = n
-				any = true
-			} else {
-				r.Warnings = append(r.Warnings, fmt.Sprintf("%s has no rows for %s", t, m))
-			}
-		}
-		if any {
-			r.History.MonthsFound = append(r.History.MonthsFound, m.String())
-		} else {
-			r.History.MonthsMissing = append(r.History.MonthsMissing, m.String())
-		}
-	}
-	if r.Config.SkipReadiness {
-		return nil
-	}
-	s := r.Config.Month
-	for _, t := range usage {
-		if r.Config.IsOptional(t) {
-			continue // declared optional for this program: its months are not waited for
-		}
-		for _, m := range []pipeline.Month{s, s.Add(-12)} {
-			if _, ok := have[t][m.String()]; !ok {
-				return fmt.Errorf("%w: %s has no rows for %s (the month and the same month a year earlier must have landed; pass --skip-readiness to score anyway)",
-					pipeline.ErrSourceNotReady, t, m)
-			}
-		}
-	}
-	return nil
+	return r.DB.Exec(ctx, "ingest_drop_checked", sqlfiles.Render("ingest_drop_checked", map[string]string{"table": chk}))
 }
 
 // buildSource checks and hashes each file of a table, learns its header and returns the UNION ALL
@@ -294,9 +253,9 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 		}
 		var h fileHeader
 		if f.parquet {
-			h, err = parquetHeader(ctx, r.DB.SQL(), p)
+			h, err = parquetHeader(ctx, r.DB, p)
 		} else {
-			h, err = csvHeader(ctx, r.DB.SQL(), p)
+			h, err = csvHeader(ctx, r.DB, p)
 		}
 		if err != nil {
 			if ctx.Err() != nil {
@@ -312,8 +271,7 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 		if err != nil {
 			return "", nil, fmt.Errorf("ingest %s: file %s: %w", t.name, p, err)
 		}
-		if _, err := r.DB.SQL().ExecContext(ctx, "INSERT INTO ingest_files (table_name, fidx, file, path, bytes, mtime_ns) VALUES (?, ?, ?, ?, ?, ?)",
-			t.name, len(parts), filepath.Base(p), p, f.info.Bytes, f.mtime.UnixNano()); err != nil {
+		if err := r.DB.ExecFile(ctx, "ingest_file", t.name, len(parts), filepath.Base(p), p, f.info.Bytes, f.mtime.UnixNano()); err != nil {
 			return "", nil, fmt.Errorf("ingest %s: %w", t.name, err)
 		}
 		parts = append(parts, part)
@@ -332,8 +290,7 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 
 // rejectSample returns the first few rejects of a table for an error message.
 func rejectSample(ctx context.Context, r *pipeline.Run, table string) (string, error) {
-	rows, err := r.DB.SQL().QueryContext(ctx,
-		"SELECT file, row_number, reason FROM rejects WHERE table_name = ? ORDER BY file, row_number LIMIT 3", table)
+	rows, err := r.DB.Query(ctx, "ingest_reject_sample", sqlfiles.Text("ingest_reject_sample"), table)
 	if err != nil {
 		return "", err
 	}

@@ -34,10 +34,10 @@ func dataSuffix(name string) bool {
 	return strings.HasSuffix(n, ".csv") || strings.HasSuffix(n, ".csv.gz") || strings.HasSuffix(n, ".parquet")
 }
 
-// listFiles returns the CSV (plain or .gz) and Parquet files of a table folder, sorted by name, and
+// ListDataFiles returns the CSV (plain or .gz) and Parquet files of a table folder, sorted by name, and
 // every other entry, which ingest ignores: sub-folders, names starting with "." or "_" and other
 // extensions (sub-folders are marked with a trailing "/").
-func listFiles(dir string) (files, ignored []string, err error) {
+func ListDataFiles(dir string) (files, ignored []string, err error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, nil, err
@@ -205,9 +205,9 @@ func (InputsUnchanged) Name() string { return "inputs-unchanged" }
 
 // Run implements pipeline.Stage.
 func (InputsUnchanged) Run(ctx context.Context, r *pipeline.Run) error {
-	rows, err := r.DB.SQL().QueryContext(ctx, "SELECT path, bytes, mtime_ns FROM ingest_files ORDER BY table_name, fidx")
+	rows, err := r.DB.Query(ctx, "input files", "SELECT path, bytes, mtime_ns FROM ingest_files ORDER BY table_name, fidx")
 	if err != nil {
-		return fmt.Errorf("input files: %w", err)
+		return err
 	}
 	defer rows.Close()
 	var files []dataFile

@@ -2,7 +2,7 @@ package stages
 
 import (
 	"context"
-	dsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -108,11 +108,11 @@ type fileHeader struct {
 // csvHeader learns a CSV file's header without splicing it anywhere: sniff_csv gives the number of
 // columns and the lines it had to skip before the header; the first line is then read as a row of
 // values under generated names.
-func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error) {
+func csvHeader(ctx context.Context, db *duck.DB, path string) (fileHeader, error) {
 	var skip int64
 	var cols any
 	q := "SELECT SkipRows, Columns FROM sniff_csv(" + duck.QuotePath(path) + `, delim = ',', quote = '"', escape = '"', header = true, ` + compression(path) + ")"
-	if err := db.QueryRowContext(ctx, q).Scan(&skip, &cols); err != nil {
+	if err := db.QueryRow(ctx, "csv header", q).Scan(&skip, &cols); err != nil {
 		return fileHeader{}, err
 	}
 	list, _ := cols.([]any)
@@ -125,12 +125,12 @@ func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error
 	}
 	n := len(list)
 	q = "SELECT * FROM read_csv(" + duck.QuotePath(path) + ", header = false, " + csvOptions + ", " + compression(path) + ", columns = " + csvColumns(n) + ") LIMIT 1"
-	rows, err := db.QueryContext(ctx, q)
+	rows, err := db.Query(ctx, "csv header", q)
 	if err != nil {
 		return fileHeader{}, err
 	}
 	defer rows.Close()
-	vals := make([]dsql.NullString, n)
+	vals := make([]sql.NullString, n)
 	ptrs := make([]any, n)
 	for i := range vals {
 		ptrs[i] = &vals[i]
@@ -156,8 +156,8 @@ func csvHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error
 
 // parquetHeader reads a Parquet file's top-level column names as the file stores them
 // (parquet_schema, which DuckDB does not rename) and the DuckDB type of each.
-func parquetHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, error) {
-	rows, err := db.QueryContext(ctx, "SELECT name, coalesce(num_children, 0) FROM parquet_schema("+duck.QuotePath(path)+")")
+func parquetHeader(ctx context.Context, db *duck.DB, path string) (fileHeader, error) {
+	rows, err := db.Query(ctx, "parquet header", "SELECT name, coalesce(num_children, 0) FROM parquet_schema("+duck.QuotePath(path)+")")
 	if err != nil {
 		return fileHeader{}, err
 	}
@@ -195,7 +195,7 @@ func parquetHeader(ctx context.Context, db *dsql.DB, path string) (fileHeader, e
 			i = skip(i)
 		}
 	}
-	trows, err := db.QueryContext(ctx, "SELECT * FROM read_parquet("+duck.QuotePath(path)+", hive_partitioning = false) LIMIT 0")
+	trows, err := db.Query(ctx, "parquet header", "SELECT * FROM read_parquet("+duck.QuotePath(path)+", hive_partitioning = false) LIMIT 0")
 	if err != nil {
 		return fileHeader{}, err
 	}
@@ -272,7 +272,7 @@ func emptySource(t tableSpec) string {
 // position: the tables with a key name the first row of a duplicate by file.
 func withFileNames(t tableSpec, union string) string {
 	return "SELECT f.file AS _file, u.* FROM (" + union + ") u JOIN ingest_files f ON f.table_name = " +
-		sql.QuoteLiteral(t.name) + " AND f.fidx = u._fidx"
+		sqlfiles.QuoteLiteral(t.name) + " AND f.fidx = u._fidx"
 }
 
 var (

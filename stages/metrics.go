@@ -2,11 +2,11 @@ package stages
 
 import (
 	"context"
-	dsql "database/sql"
 	"time"
 
 	"go.uber.org/zap"
 
+	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
 )
 
@@ -25,14 +25,11 @@ func (Metrics) Name() string { return "metrics" }
 // Run implements pipeline.Stage.
 func (Metrics) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
-	args := []any{dsql.Named("s", r.Config.Month.First()), dsql.Named("asof", r.Config.AsOf)}
+	// Each statement takes the parameters it references ($s: snapshot month S, first day; $asof: A).
+	params := duck.Params{"s": r.Config.Month.First(), "asof": r.Config.AsOf}
 	for k, f := range metricFiles {
 		fstart := time.Now()
-		var a []any
-		if f == "metrics_common" {
-			a = args
-		}
-		if err := r.DB.ExecFile(ctx, f, a...); err != nil {
+		if err := r.DB.ExecFile(ctx, f, params); err != nil {
 			return err
 		}
 		if err := progress(ctx, r, "metrics", f, k, len(metricFiles), start, fstart, "measures"); err != nil {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/capscore/capscore/pipeline"
-	"github.com/capscore/capscore/sql"
 )
 
 // reconcileCheck is the name of the blocking check in the manifest.
@@ -24,7 +23,7 @@ func (Reconcile) Name() string { return "reconcile" }
 // Run implements pipeline.Stage.
 func (Reconcile) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
-	n, sample, err := offending(ctx, r, sql.Text("reconcile_eligibility"))
+	n, sample, err := offending(ctx, r, "reconcile_eligibility")
 	if err != nil {
 		return fmt.Errorf("check %s: %w", reconcileCheck, err)
 	}

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -39,9 +38,9 @@ func (LoadRubric) Run(ctx context.Context, r *pipeline.Run) error {
 		for _, rw := range t.Rows {
 			args = append(args, rw...)
 		}
-		q := "INSERT INTO " + sql.QuoteIdent(t.Name) + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(t.Rows)), ", ")
-		if _, err := r.DB.SQL().ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("rubric table %s: %w", t.Name, err)
+		q := "INSERT INTO " + sqlfiles.QuoteIdent(t.Name) + " VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", len(t.Rows)), ", ")
+		if err := r.DB.Exec(ctx, "rubric table "+t.Name, q, args...); err != nil {
+			return err
 		}
 		rows += len(t.Rows)
 	}

@@ -2,7 +2,6 @@ package stages
 
 import (
 	"context"
-	dsql "database/sql"
 	"fmt"
 	"slices"
 	"time"
@@ -40,7 +39,7 @@ func (Score) Run(ctx context.Context, r *pipeline.Run) error {
 			continue
 		}
 		path := layout.TableFile(pipeline.TableAreaScores, m)
-		q := sql.Render("prior_load", map[string]string{"month": sql.QuoteLiteral(m.String()), "path": duck.QuotePath(path)})
+		q := sqlfiles.Render("prior_load", map[string]string{"month": sqlfiles.QuoteLiteral(m.String()), "path": duck.QuotePath(path)})
 		if err := r.DB.Exec(ctx, "prior_load", q); err != nil {
 			if ctx.Err() != nil {
 				return err
@@ -57,7 +56,7 @@ func (Score) Run(ctx context.Context, r *pipeline.Run) error {
 	if len(missing) > 0 {
 		r.Warnings = append(r.Warnings, fmt.Sprintf("qualified_in_window: no published snapshot for %v; those months count as not qualified", missing))
 	}
-	if err := r.DB.ExecFile(ctx, "score", dsql.Named("month_label", r.Config.Month.String()), dsql.Named("run_id", r.ID)); err != nil {
+	if err := r.DB.ExecFile(ctx, "score", duck.Params{"month_label": r.Config.Month.String(), "run_id": r.ID}); err != nil {
 		return err
 	}
 	n, err := r.DB.Count(ctx, "SELECT count(*) FROM area_scores")

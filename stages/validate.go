@@ -99,7 +99,7 @@ func Validate(ctx context.Context, r *pipeline.Run) (*Validation, error) {
 	var bad []error
 	failed := map[string]bool{}
 	var read []dataFile
-	for k, t := range Tables {
+	for k, t := range tables {
 		stats, files, loaded, err := ingestTable(ctx, r, k, t, start)
 		read = append(read, files...)
 		if ctx.Err() != nil {
@@ -121,7 +121,7 @@ func Validate(ctx context.Context, r *pipeline.Run) (*Validation, error) {
 		}
 		if !loaded {
 			// An empty stand-in, so that the tables after it can still be read and checked.
-			text := sql.Render("ingest_"+t.name, map[string]string{"source": emptySource(t)})
+			text := sqlfiles.Render("ingest_"+t.name, map[string]string{"source": emptySource(t)})
 			if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
 				return nil, fmt.Errorf("validate %s: empty stand-in: %w", t.name, err)
 			}
@@ -154,7 +154,7 @@ func Validate(ctx context.Context, r *pipeline.Run) (*Validation, error) {
 		v.Warnings = append(v.Warnings, err.Error())
 	}
 	// Readiness, as the run would check it, and each usage table's months of the window.
-	rerr := history(ctx, r)
+	rerr := Ready{}.Run(ctx, r)
 	if rerr != nil && !errors.Is(rerr, pipeline.ErrSourceNotReady) {
 		return nil, rerr
 	}
@@ -205,7 +205,7 @@ func nonHistoryWarnings(ws []string) []string {
 
 // topReasons returns a table's most frequent reject reasons (at most 5).
 func topReasons(ctx context.Context, r *pipeline.Run, table string) ([]ReasonCount, error) {
-	rows, err := r.DB.SQL().QueryContext(ctx, sql.Text("validate_reasons"), table)
+	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("validate_reasons"), table)
 	if err != nil {
 		return nil, fmt.Errorf("reject reasons of %s: %w", table, err)
 	}
@@ -233,7 +233,7 @@ func WriteRejects(ctx context.Context, r *pipeline.Run, path string) (int64, err
 	if err != nil {
 		return 0, err
 	}
-	q := sql.Render("validate_rejects", map[string]string{"path": sql.QuoteLiteral(abs), "format": format})
+	q := sqlfiles.Render("validate_rejects", map[string]string{"path": sqlfiles.QuoteLiteral(abs), "format": format})
 	if err := r.DB.Exec(ctx, "validate_rejects", q); err != nil {
 		return 0, fmt.Errorf("write rejects to %s: %w", path, err)
 	}

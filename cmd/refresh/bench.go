@@ -5,13 +5,13 @@ import (
 	"fmt"
 	"io"
 	"runtime"
-	"syscall"
 	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/capscore/capscore/bench"
 	"github.com/capscore/capscore/config"
 	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
@@ -55,20 +55,20 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	start := time.Now()
-	rows, err := stages.BareScan(ctx, db, cfg.Input)
+	rows, err := bench.BareScan(ctx, db, cfg.Input)
 	db.Close()
 	if err != nil {
 		return err
 	}
 	bare := time.Since(start)
-	bareRSS := peakRSS()
+	bareRSS, rssOK := bench.PeakRSS()
 
 	start = time.Now()
 	if _, err := pipeline.NewRunner(stages.All(), log).RunMonth(ctx, cfg); err != nil {
 		return err
 	}
 	full := time.Since(start)
-	fullRSS := peakRSS()
+	fullRSS, _ := bench.PeakRSS()
 
 	threads := cfg.Threads
 	if threads == 0 {
@@ -81,8 +81,8 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "input %s, month %s, %d rows, threads %d, memory_limit %s, %d CPUs\n",
 		cfg.Input, cfg.Month, rows, threads, mem, runtime.NumCPU())
 	fmt.Fprintf(c.stdout, "%-10s %10s %14s %14s\n", "step", "wall", "rows/s", "peak RSS")
-	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "bare scan", bare.Round(time.Millisecond), float64(rows)/bare.Seconds(), mib(bareRSS))
-	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "full run", full.Round(time.Millisecond), float64(rows)/full.Seconds(), mib(fullRSS))
+	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "bare scan", bare.Round(time.Millisecond), float64(rows)/bare.Seconds(), mib(bareRSS, rssOK))
+	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "full run", full.Round(time.Millisecond), float64(rows)/full.Seconds(), mib(fullRSS, rssOK))
 	fmt.Fprintf(c.stdout, "full / bare = %.2f\n", full.Seconds()/bare.Seconds())
 	printBreakdown(c.stdout, seen.All())
 	return nil
@@ -111,13 +111,10 @@ func printBreakdown(w io.Writer, entries []observer.LoggedEntry) {
 	}
 }
 
-// peakRSS is the process's peak resident set size so far, in bytes.
-func peakRSS() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
+// mib formats a byte count in MiB; "unknown" where the system does not report it.
+func mib(b int64, ok bool) string {
+	if !ok {
+		return "unknown"
 	}
-	return ru.Maxrss * 1024 // Linux reports KiB
+	return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20))
 }
-
-func mib(b int64) string { return fmt.Sprintf("%.0f MiB", float64(b)/(1<<20)) }

@@ -34,7 +34,7 @@ func TestValidateCommand(t *testing.T) {
 		if err := json.Unmarshal([]byte(stdout), &v); err != nil || code != 0 {
 			t.Fatalf("validate demo: exit %d, %v\n%s%s", code, err, stdout, stderr)
 		}
-		if v.Outcome != "ok" || len(v.Tables) != len(stages.Tables) || v.Window != "2024-11..2026-10" {
+		if v.Outcome != "ok" || len(v.Tables) != len(stages.InputTables()) || v.Window != "2024-11..2026-10" {
 			t.Errorf("report %+v", v)
 		}
 		// fixtures/demo/README.md: azure_consumption 51 rows, 2 out of window, plus T00Z's 24 history rows.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	dsql "database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -80,14 +79,14 @@ func (c *queryCommand) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
-	n, err := defineViews(ctx, db.SQL(), *out)
+	n, err := defineViews(ctx, db, *out)
 	if err != nil {
 		return err
 	}
 	if n == 0 {
 		return fmt.Errorf("query %s: no published table found (%s); run `refresh run` first", *out, strings.Join(tableNames(), ", "))
 	}
-	return runQuery(ctx, db.SQL(), query, *format, c.stdout)
+	return runQuery(ctx, db, query, *format, c.stdout)
 }
 
 // tableNames lists the published tables.
@@ -110,14 +109,14 @@ func viewStatements(out string) []string {
 		// partition; union_by_name reads months written before a column was added (NULL there).
 		// The folder's own glob characters are escaped; only the month and file parts glob.
 		glob := filepath.ToSlash(filepath.Join(duck.EscapeGlob(layout.TableDir(t.Name)), "snapshot_month=*", "*.parquet"))
-		st = append(st, strings.TrimSpace(sql.Render("query_view", map[string]string{"name": t.Name, "glob": sql.QuoteLiteral(glob)})))
+		st = append(st, strings.TrimSpace(sqlfiles.Render("query_view", map[string]string{"name": t.Name, "glob": sqlfiles.QuoteLiteral(glob)})))
 	}
 	return st
 }
 
 // defineViews creates the view of every table that has at least one published file under out and
 // returns how many it created.
-func defineViews(ctx context.Context, db *dsql.DB, out string) (int, error) {
+func defineViews(ctx context.Context, db *duck.DB, out string) (int, error) {
 	layout := pipeline.NewLayout(out)
 	n := 0
 	for i, t := range outputs.All() {
@@ -128,7 +127,7 @@ func defineViews(ctx context.Context, db *dsql.DB, out string) (int, error) {
 		if len(files) == 0 {
 			continue
 		}
-		if _, err := db.ExecContext(ctx, viewStatements(out)[i]); err != nil {
+		if err := db.Exec(ctx, "query_view", viewStatements(out)[i]); err != nil {
 			return n, fmt.Errorf("query: view %s over %s: %w", t.Name, layout.TableDir(t.Name), err)
 		}
 		n++
@@ -137,10 +136,10 @@ func defineViews(ctx context.Context, db *dsql.DB, out string) (int, error) {
 }
 
 // runQuery runs one query and writes its result to w in format (table, csv or json).
-func runQuery(ctx context.Context, db *dsql.DB, query, format string, w io.Writer) error {
-	rows, err := db.QueryContext(ctx, query)
+func runQuery(ctx context.Context, db *duck.DB, query, format string, w io.Writer) error {
+	rows, err := db.Query(ctx, "query", query)
 	if err != nil {
-		return fmt.Errorf("query: %w", err)
+		return err
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()

@@ -14,7 +14,7 @@ import (
 	"testing"
 
 	"github.com/capscore/capscore/pipeline"
-	sqlfiles "github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/sql"
 )
 
 var updateAnalyst = flag.Bool("update", false, "rewrite the golden files: testdata/analyst/*.csv from the answers of docs/analyst.sql, testdata/explain/* from refresh explain")

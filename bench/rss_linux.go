@@ -1,0 +1,14 @@
+//go:build linux
+
+package bench
+
+import "syscall"
+
+// PeakRSS is the process's peak resident set size so far, in bytes; false when it cannot be read.
+func PeakRSS() (int64, bool) {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0, false
+	}
+	return ru.Maxrss * 1024, true // Linux reports KiB
+}

@@ -1,6 +1,0 @@
--- Rows the metrics use per usage table and month, from the row accounting: the months present
--- (the manifest's history) and the per-month counts the drift guard compares.
-SELECT table_name, e.month, sum(e."rows")::BIGINT AS n
-FROM (SELECT table_name, unnest(months) AS e FROM ingest_account
-      WHERE table_name IN ('azure_consumption', 'm365_usage', 'bizapps_usage'))
-GROUP BY table_name, e.month
