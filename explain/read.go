@@ -91,7 +91,7 @@ func (rd *reader) path(table string) (string, bool, error) {
 
 // columns lists the columns of a published file.
 func (rd *reader) columns(ctx context.Context, path string) (map[string]bool, error) {
-	rows, err := rd.db.SQL().QueryContext(ctx, sqlfiles.Render("report_columns", map[string]string{"path": duck.QuotePath(path)}))
+	rows, err := rd.db.Query(ctx, "report_columns", sqlfiles.Render("report_columns", map[string]string{"path": duck.QuotePath(path)}))
 	if err != nil {
 		return nil, fmt.Errorf("columns of %s: %w", path, err)
 	}
@@ -144,7 +144,7 @@ func (rd *reader) query(ctx context.Context, name, table string, want []string, 
 
 // rows runs a query whose columns are all text and returns its rows.
 func (rd *reader) rows(ctx context.Context, q string, want []string, args ...any) ([]row, error) {
-	rs, err := rd.db.SQL().QueryContext(ctx, q, args...)
+	rs, err := rd.db.Query(ctx, "explain", q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +182,7 @@ func (rd *reader) partners(ctx context.Context, path string) (ids, names []strin
 	if have["partner_name"] {
 		name = "partner_name"
 	}
-	rs, err := rd.db.SQL().QueryContext(ctx, sqlfiles.Render("explain_partner_ids", map[string]string{"path": duck.QuotePath(path), "name": name}))
+	rs, err := rd.db.Query(ctx, "explain_partner_ids", sqlfiles.Render("explain_partner_ids", map[string]string{"path": duck.QuotePath(path), "name": name}))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/pipeline"
+	"github.com/capscore/capscore/sql"
 )
 
 // MetricsFileName is the metrics file's name under OUT/_runs when no path is configured.
@@ -170,8 +171,7 @@ func qualifiedByArea(ctx context.Context, file string) (map[string]int64, error)
 		return nil, err
 	}
 	defer db.Close()
-	rows, err := db.SQL().QueryContext(ctx,
-		"SELECT solution_area, count(*) FILTER (WHERE qualified) FROM read_parquet(?) GROUP BY solution_area", file)
+	rows, err := db.Query(ctx, "monitor_qualified", sqlfiles.Text("monitor_qualified"), file)
 	if err != nil {
 		return nil, err
 	}

@@ -234,7 +234,7 @@ func (ld *loader) path(table string, m pipeline.Month) (string, error) {
 }
 
 func (ld *loader) query(ctx context.Context, name string, vars map[string]string, args []any, scan func(*dsql.Rows) error) error {
-	rows, err := ld.db.SQL().QueryContext(ctx, sqlfiles.Render(name, vars), args...)
+	rows, err := ld.db.Query(ctx, name, sqlfiles.Render(name, vars), args...)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}

@@ -131,7 +131,7 @@ func loadDriverKinds(ctx context.Context, r *pipeline.Run) error {
 		args = append(args, k.Kind, i+1)
 	}
 	q := "INSERT INTO chg_kinds VALUES " + strings.TrimSuffix(strings.Repeat("(?, ?), ", len(outputs.DriverKinds)), ", ")
-	if _, err := r.DB.SQL().ExecContext(ctx, q, args...); err != nil {
+	if err := r.DB.Exec(ctx, "chg_kinds", q, args...); err != nil {
 		return fmt.Errorf("chg_kinds: %w", err)
 	}
 	return nil

@@ -205,7 +205,7 @@ func nonHistoryWarnings(ws []string) []string {
 
 // topReasons returns a table's most frequent reject reasons (at most 5).
 func topReasons(ctx context.Context, r *pipeline.Run, table string) ([]ReasonCount, error) {
-	rows, err := r.DB.SQL().QueryContext(ctx, sqlfiles.Text("validate_reasons"), table)
+	rows, err := r.DB.Query(ctx, "validate_reasons", sqlfiles.Text("validate_reasons"), table)
 	if err != nil {
 		return nil, fmt.Errorf("reject reasons of %s: %w", table, err)
 	}
