@@ -122,7 +122,20 @@ func TestCodeVersion(t *testing.T) {
 			t.Errorf("%s: got %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	if CodeVersion() == "" {
-		t.Errorf("CodeVersion is empty")
+}
+
+// TestCodeVersionPrefersTheStamp: the link-time stamp of scripts/build.sh wins over the build
+// info; without one CodeVersion is what the test binary's own build info gives.
+func TestCodeVersionPrefersTheStamp(t *testing.T) {
+	v, r, m := buildVersion, buildRevision, buildModified
+	t.Cleanup(func() { buildVersion, buildRevision, buildModified = v, r, m })
+	buildVersion, buildRevision, buildModified = "v9.9.9", "4f2a9c", "false"
+	if got, want := CodeVersion(), "v9.9.9 vcs.revision=4f2a9c vcs.modified=false"; got != want {
+		t.Errorf("stamped: CodeVersion() = %q, want %q", got, want)
+	}
+	buildVersion, buildRevision, buildModified = "", "", ""
+	info, ok := debug.ReadBuildInfo()
+	if got, want := CodeVersion(), codeVersion(info, ok); got != want || !strings.HasPrefix(got, "devel") && !strings.HasPrefix(got, "v") {
+		t.Errorf("not stamped: CodeVersion() = %q, want %q from the build info", got, want)
 	}
 }

@@ -48,7 +48,9 @@ func (m Month) Sub(o Month) int {
 	return (m.first.Year()-o.first.Year())*12 + int(m.first.Month()) - int(o.first.Month())
 }
 
-// HistoryMonths is how many months of usage a snapshot reads: S-23..S (previous TTM and TTM).
+// HistoryMonths is how many months of usage a snapshot reads: S-23..S (previous TTM and TTM). The
+// SQL spells it window_months() and as the month indices and mask bits 0..23 (sql/macros.sql);
+// stages.TestSQLWindowIsHistoryMonths keeps the two equal.
 const HistoryMonths = 24
 
 // QualificationMonths is the qualification window: this snapshot and the five before it.

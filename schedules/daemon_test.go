@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -541,12 +542,14 @@ func TestDaemon_RetriesNotReady(t *testing.T) {
 		if !errors.Is(err, pipeline.ErrSourceNotReady) {
 			t.Fatalf("err = %v, want ErrSourceNotReady", err)
 		}
-		if el := time.Since(start); el < 100*time.Millisecond || el > time.Second {
-			t.Errorf("gave up after %s, want about the 100ms deadline", el)
+		if el := time.Since(start); el < 100*time.Millisecond {
+			t.Errorf("gave up after %s, before the 100ms deadline", el)
 		}
-		// Attempts at about 0, 20, 60 and 100ms (the last one at the deadline).
-		if n := len(jobs.monthlyCalls()); n < 3 || n > 5 {
-			t.Errorf("%d attempts, want about 4", n)
+		// Attempts at 0, 20, 60 and 100ms (the last one at the deadline) on an idle machine; a busy
+		// one may fire the timers late and fit fewer. Either way the error counts them all.
+		n := len(jobs.monthlyCalls())
+		if want := fmt.Sprintf("still not ready after %d attempts over 100ms", n); n < 2 || !strings.Contains(err.Error(), want) {
+			t.Errorf("err = %v after %d attempts, want %q (a first attempt and one at the deadline at least)", err, n, want)
 		}
 		if len(hist.records()) != 0 {
 			t.Error("a fire that never became ready was recorded")
@@ -563,10 +566,13 @@ func TestDaemon_RetriesNotReady(t *testing.T) {
 		d, logs := newDaemon(t, Readiness{Deadline: "1h", InitialBackoff: "1m", MaxBackoff: "1m"}, jobs, newFakeHistory(nil))
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
-		start := time.Now()
 		err := d.fire(ctx, d.cfg.Jobs[0], firedAt, false)
-		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > time.Second {
-			t.Fatalf("err = %v after %s, want the context's error promptly", err, time.Since(start))
+		// The wait ended by the context, not by its 1m timer: an attempt after the timer would
+		// have returned the source's ErrSourceNotReady instead.
+		if !errors.Is(err, context.DeadlineExceeded) || errors.Is(err, pipeline.ErrSourceNotReady) ||
+			!strings.Contains(err.Error(), "waiting for source data") || len(jobs.monthlyCalls()) != 1 {
+			t.Fatalf("err = %v after %d attempts, want the context's error while waiting, after the one attempt",
+				err, len(jobs.monthlyCalls()))
 		}
 		if e := logs.FilterMessage("fire done").AllUntimed(); len(e) != 1 || e[0].ContextMap()[keyOutcome] != outcomeFailed {
 			// DeadlineExceeded is not a shutdown (Canceled); only cancellation is "canceled".

@@ -3,9 +3,7 @@
 -- from az_pt / az_cov_t (metrics_azure.sql); the tenant's own usage from az_tm says why a tenant
 -- with usage is not attributed.
 CREATE OR REPLACE TABLE elig_az_metric AS
-SELECT m.solution_area, m.track, m.metric, m.acr_floor, ms.set_key
-FROM rb_metric m JOIN elig_metric_set ms USING (solution_area, track, metric)
-WHERE ms.family = 'azure'
+SELECT solution_area, track, metric, acr_floor, set_key FROM metric_set WHERE family = 'azure' AND category <> 'skilling'
 ;
 -- Net customer adds: counted now when attributed ACR >= floor in S or S-1, at the base in S-12 or S-13.
 INSERT INTO elig_customer_rows
@@ -67,14 +65,9 @@ x AS (
 )
 SELECT solution_area, track, metric, '', set_key, x.partner_key, x.tenant_key, '',
     json_object('acr_s', round(acr_s, 2), 'acr_base', round(acr_base, 2),
-        'base_month', CASE WHEN in_g THEN strftime((p.s23 + to_months(base_idx::INTEGER))::DATE, '%Y-%m') END,
+        'base_month', CASE WHEN in_g THEN strftime(month_at(p.s23, base_idx), '%Y-%m') END,
         'covered_s', cov_s, 'covered_s12', cov_s12)::VARCHAR,
-    in_g,
-    in_g AND cov_s, CASE WHEN NOT (in_g AND cov_s) THEN rc('association_not_active') END,
-    in_g, CASE WHEN NOT in_g THEN rc('association_not_active') END,
-    CASE WHEN in_g AND cov_s THEN acr_s ELSE 0 END,
-    CASE WHEN in_g THEN acr_base ELSE 0 END,
-    CASE WHEN in_g AND cov_s THEN acr_s ELSE 0 END - CASE WHEN in_g THEN acr_base ELSE 0 END
+    unnest(growth_row(in_g, cov_s, rc('association_not_active'), rc('association_not_active'), acr_s, acr_base))
 FROM x CROSS JOIN params p
 ;
 -- Deployments: one row per tenant x service with usage in S-11..S; a service counts once per

@@ -3,9 +3,8 @@
 -- mask: months covered by the metric's types; mask_cs: by the types the workload's
 -- customer-success group also accepts (usage growth and deployments count only those).
 CREATE OR REPLACE TABLE elig_ba_metric AS
-SELECT m.solution_area, m.track, m.metric, m.revenue_floor, m.mcv_floor, ms.set_key
-FROM rb_metric m JOIN elig_metric_set ms USING (solution_area, track, metric)
-WHERE ms.family = 'business_applications'
+SELECT solution_area, track, metric, revenue_floor, mcv_floor, set_key FROM metric_set
+WHERE family = 'business_applications' AND category <> 'skilling'
 ;
 -- Usage of S and S-12 per pair, side by side.
 CREATE OR REPLACE TEMP TABLE elig_ba_usage AS
@@ -48,9 +47,8 @@ WITH x AS (
     SELECT m.solution_area, m.track, m.metric, m.set_key, c.partner_key, c.tenant_key, c.workload, w.mcv_rate,
         has_bit(c.mask, 23) AS any_s, has_bit(c.mask, 11) AS any_s12,
         has_bit(c.mask_cs, 23) AS cs_s, has_bit(c.mask_cs, 11) AS cs_s12,
-        has_bit(c.mask_cs, 23) OR has_bit(c.mask_cs, 11) AS in_g,
-        (p.s23 + to_months((CASE WHEN has_bit(c.mask_cs, 11) THEN 11
-             ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask_cs, i))) END)::INTEGER))::DATE AS base_month
+        in_growth_set(c.mask_cs) AS in_g,
+        month_at(p.s23, base_idx(c.mask_cs)) AS base_month
     FROM elig_ba_metric m
     JOIN ba_pmask c ON c.set_key = m.set_key
     JOIN rb_bizapps_workload w ON w.name = c.workload AND w.mcv_rate IS NOT NULL
@@ -70,14 +68,10 @@ SELECT solution_area, track, metric, '', set_key, partner_key, tenant_key, workl
     json_object('mcv_s', round(mcv_s, 2), 'mcv_s12', round(mcv_s12, 2), 'mcv_base', round(mcv_base, 2),
         'base_month', strftime(base_month, '%Y-%m'),
         'mcv_rate', mcv_rate)::VARCHAR,
-    in_g,
-    in_g AND cs_s,
-    CASE WHEN in_g AND cs_s THEN NULL WHEN any_s THEN rc('association_type_not_eligible') ELSE rc('association_not_active') END,
-    in_g,
-    CASE WHEN in_g THEN NULL WHEN any_s12 THEN rc('association_type_not_eligible') ELSE rc('association_not_active') END,
-    CASE WHEN in_g AND cs_s THEN coalesce(mcv_s, 0) ELSE 0 END,
-    CASE WHEN in_g THEN coalesce(mcv_base, 0) ELSE 0 END,
-    CASE WHEN in_g AND cs_s THEN coalesce(mcv_s, 0) ELSE 0 END - CASE WHEN in_g THEN coalesce(mcv_base, 0) ELSE 0 END
+    unnest(growth_row(in_g, cs_s,
+        CASE WHEN any_s THEN rc('association_type_not_eligible') ELSE rc('association_not_active') END,
+        CASE WHEN any_s12 THEN rc('association_type_not_eligible') ELSE rc('association_not_active') END,
+        mcv_s, mcv_base))
 FROM v
 ;
 -- Deployments: pairs covered for customer success with MCV >= floor, S minus S-12.

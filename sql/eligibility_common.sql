@@ -1,9 +1,8 @@
 -- The rows behind every customer metric: one per partner x area x track x metric x tenant (x the
 -- workload or service where the metric counts pairs or services, x the option or part where it
 -- scores them separately). Families insert into elig_customer_rows; eligibility_finish adds the
--- association types. Reason codes are written only through the macro rc, so a test can find every code.
-CREATE OR REPLACE MACRO rc(code) AS code
-;
+-- association types. Reason codes are written only through the macro rc (macros.sql), so a test
+-- can find every code.
 -- considered: the row enters the metric's computation (an option's tenants, the growth base set,
 -- the tenants a count looks at); rows outside it are listed only to say why they do not count.
 -- now_amount / base_amount: what the row adds to the current and base side of the measure (1 or 0
@@ -15,11 +14,7 @@ CREATE OR REPLACE TABLE elig_customer_rows (solution_area VARCHAR, track VARCHAR
 ;
 -- The customer metrics and the association sets they read (one per option or part).
 CREATE OR REPLACE TABLE elig_metric_set AS
-SELECT m.solution_area, m.track, m.metric, a.family, k.part, k.option, k.set_key
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-WHERE m.applicable AND m.category <> 'skilling'
+SELECT solution_area, track, metric, family, part, option, set_key FROM metric_set WHERE category <> 'skilling'
 ;
 -- Sovereign-cloud tenants reached through an association of an accepted type, with usage in the
 -- window in the family's usage table: listed, never counted.

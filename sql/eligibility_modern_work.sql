@@ -4,10 +4,9 @@
 -- Net customer adds: covered for a Modern Work workload and eligible (licence band) in S / S-12.
 INSERT INTO elig_customer_rows
 WITH t AS (
-    SELECT m.solution_area, m.track, m.metric, m.band_key, k.set_key, c.partner_key, c.tenant_key, bit_or(c.mask) AS mask
+    SELECT m.solution_area, m.track, m.metric, m.band_key, m.set_key, c.partner_key, c.tenant_key, bit_or(c.mask) AS mask
     FROM mw_metric m
-    JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-    JOIN m365_pmask c ON c.set_key = k.set_key
+    JOIN m365_pmask c ON c.set_key = m.set_key
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'modern_work'
     WHERE m.metric = 'net_customer_adds'
     GROUP BY ALL
@@ -43,13 +42,11 @@ FROM x
 -- now = active users in S when covered then, base = active users in the base month.
 INSERT INTO elig_customer_rows
 WITH x AS (
-    SELECT c.solution_area, c.track, c.metric, c.option, k.set_key, c.partner_key, c.tenant_key, c.workload,
-        has_bit(c.mask, 23) AS cov_s, has_bit(c.mask, 23) OR has_bit(c.mask, 11) AS cov_g,
+    SELECT c.solution_area, c.track, c.metric, c.option, c.set_key, c.partner_key, c.tenant_key, c.workload,
+        has_bit(c.mask, 23) AS cov_s, in_growth_set(c.mask) AS cov_g,
         e.tenant_key IS NOT NULL AS elig_s,
-        CASE WHEN has_bit(c.mask, 23) OR has_bit(c.mask, 11) THEN (p.s23 + to_months((CASE WHEN has_bit(c.mask, 11) THEN 11
-            ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END)::INTEGER))::DATE END AS base_month
+        growth_base_month(p.s23, c.mask) AS base_month
     FROM mw_opt_pairs c
-    JOIN rb_assoc_set k ON k.solution_area = c.solution_area AND k.track = c.track AND k.metric = c.metric AND k.option = c.option
     CROSS JOIN params p
     LEFT JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
         ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key
@@ -67,26 +64,22 @@ SELECT solution_area, track, metric, option, set_key, partner_key, tenant_key, w
     json_object('active_users_s', users_s, 'active_users_base', users_base,
         'base_month', strftime(base_month, '%Y-%m'),
         'in_band_s', elig_s)::VARCHAR,
-    in_g,
-    in_g AND cov_s,
-    CASE WHEN in_g AND cov_s THEN NULL WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
-    in_g,
-    CASE WHEN in_g THEN NULL WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
-    CASE WHEN in_g AND cov_s THEN coalesce(users_s, 0) ELSE 0 END,
-    CASE WHEN in_g THEN coalesce(users_base, 0) ELSE 0 END,
-    CASE WHEN in_g AND cov_s THEN coalesce(users_s, 0) ELSE 0 END - CASE WHEN in_g THEN coalesce(users_base, 0) ELSE 0 END
+    unnest(growth_row(in_g, cov_s,
+        CASE WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
+        CASE WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
+        users_s, users_base))
 FROM v
 ;
 -- Deployments per option: per tenant, active users and paid licences summed over the option's
 -- customer-success workloads covered in S, S-12 and the first covered month after S-12.
 INSERT INTO elig_customer_rows
 WITH t AS (
-    SELECT solution_area, track, metric, option, band_key, active_share_min, partner_key, tenant_key, bit_or(mask) AS tmask
+    SELECT solution_area, track, metric, option, set_key, band_key, active_share_min, partner_key, tenant_key, bit_or(mask) AS tmask
     FROM mw_opt_pairs WHERE metric = 'deployments'
     GROUP BY ALL
 ),
 f AS (
-    SELECT *, list_min(list_filter(range(11, 24), i -> has_bit(tmask, i))) AS first_idx FROM t
+    SELECT *, first_bit(tmask, 11) AS first_idx FROM t
 ),
 idx AS (
     SELECT f.* EXCLUDE (tmask), unnest(list_distinct([23, 11, first_idx])) AS i FROM f
@@ -99,11 +92,11 @@ s AS (
     JOIN mw_opt_pairs c ON c.metric = x.metric AND c.solution_area = x.solution_area AND c.track = x.track
         AND c.option = x.option AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key AND has_bit(c.mask, x.i)
     LEFT JOIN m365_usage_recent u ON u.tenant_key = c.tenant_key AND u.workload = c.workload
-        AND u.month = (p.s23 + to_months(x.i::INTEGER))::DATE
+        AND u.month = month_at(p.s23, x.i)
     GROUP BY ALL
 ),
 y AS (
-    SELECT f.solution_area, f.track, f.metric, f.option, k.set_key, f.partner_key, f.tenant_key, f.first_idx, f.active_share_min,
+    SELECT f.solution_area, f.track, f.metric, f.option, f.set_key, f.partner_key, f.tenant_key, f.first_idx, f.active_share_min,
         sn.i IS NOT NULL AS cov_s, sb.i IS NOT NULL AS cov_s12,
         sn.active AS active_s, sn.paid AS paid_s, sb.active AS active_s12, sb.paid AS paid_s12,
         coalesce(sn.active >= f.active_share_min * sn.paid AND sn.paid > 0, false) AS dep_s,
@@ -112,7 +105,6 @@ y AS (
         es.tenant_key IS NOT NULL AS elig_s, eb.tenant_key IS NOT NULL AS elig_s12, p.s23
     FROM f
     CROSS JOIN params p
-    JOIN rb_assoc_set k ON k.solution_area = f.solution_area AND k.track = f.track AND k.metric = f.metric AND k.option = f.option
     LEFT JOIN s sn ON sn.solution_area = f.solution_area AND sn.track = f.track AND sn.option = f.option
         AND sn.partner_key = f.partner_key AND sn.tenant_key = f.tenant_key AND sn.i = 23
     LEFT JOIN s sb ON sb.solution_area = f.solution_area AND sb.track = f.track AND sb.option = f.option
@@ -128,7 +120,7 @@ z AS (
 SELECT solution_area, track, metric, option, set_key, partner_key, tenant_key, '',
     json_object('active_users_s', active_s, 'paid_licenses_s', paid_s, 'active_users_s12', active_s12,
         'paid_licenses_s12', paid_s12, 'active_share_min', active_share_min, 'in_band_s', elig_s, 'in_band_s12', elig_s12,
-        'first_covered_month', strftime((s23 + to_months(first_idx::INTEGER))::DATE, '%Y-%m'))::VARCHAR,
+        'first_covered_month', strftime(month_at(s23, first_idx), '%Y-%m'))::VARCHAR,
     true,
     now_ok,
     CASE WHEN now_ok THEN NULL WHEN NOT cov_s THEN rc('association_not_active') WHEN NOT elig_s THEN rc('outside_licence_band')

@@ -69,23 +69,9 @@ SELECT solution_area, track, metric, 'azure', set_key, partner_key, tenant_key, 
 FROM y
 ;
 -- Deployments, Microsoft 365 part: in the band and covered in S (S-12), with active users >= the
--- share of paid licences over the covered security workloads.
+-- share of paid licences over the covered security workloads (sec_m365_share, metrics_security.sql).
 INSERT INTO elig_customer_rows
-WITH sh AS (
-    SELECT x.solution_area, x.track, x.metric, x.partner_key, x.tenant_key, x.month,
-        sum(a.active_users) AS active, sum(a.paid_licenses) AS paid
-    FROM sec_m365_tenant x
-    JOIN sec_metric m ON m.solution_area = x.solution_area AND m.track = x.track AND m.metric = x.metric
-    CROSS JOIN params p
-    JOIN m365_pmask c ON c.set_key = m.m365_set AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key
-        AND has_bit(c.mask, month_idx(x.month, p.s23))
-    JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
-    JOIN (SELECT * FROM m365_usage WHERE month IN ((SELECT s FROM params), (SELECT s12 FROM params))) a
-        ON a.tenant_key = c.tenant_key AND a.workload = c.workload AND a.month = x.month
-    WHERE x.metric = 'deployments' AND x.month IN (p.s, p.s12)
-    GROUP BY ALL
-),
-y AS (
+WITH y AS (
     SELECT t.*, m.active_share_min AS share, has_bit(t.mask, 23) AS cov_s, has_bit(t.mask, 11) AS cov_s12,
         en.tenant_key IS NOT NULL AS elig_s, eb.tenant_key IS NOT NULL AS elig_s12,
         sn.active AS active_s, sn.paid AS paid_s, sb.active AS active_s12, sb.paid AS paid_s12
@@ -96,9 +82,9 @@ y AS (
         AND en.partner_key = t.partner_key AND en.tenant_key = t.tenant_key AND en.month = p.s
     LEFT JOIN sec_m365_tenant eb ON eb.solution_area = t.solution_area AND eb.track = t.track AND eb.metric = t.metric
         AND eb.partner_key = t.partner_key AND eb.tenant_key = t.tenant_key AND eb.month = p.s12
-    LEFT JOIN sh sn ON sn.solution_area = t.solution_area AND sn.track = t.track AND sn.metric = t.metric
+    LEFT JOIN sec_m365_share sn ON sn.solution_area = t.solution_area AND sn.track = t.track AND sn.metric = t.metric
         AND sn.partner_key = t.partner_key AND sn.tenant_key = t.tenant_key AND sn.month = p.s
-    LEFT JOIN sh sb ON sb.solution_area = t.solution_area AND sb.track = t.track AND sb.metric = t.metric
+    LEFT JOIN sec_m365_share sb ON sb.solution_area = t.solution_area AND sb.track = t.track AND sb.metric = t.metric
         AND sb.partner_key = t.partner_key AND sb.tenant_key = t.tenant_key AND sb.month = p.s12
     WHERE t.metric = 'deployments'
 ),
@@ -123,17 +109,11 @@ FROM z
 -- Usage growth, Azure component: tenants whose TTM security ACR is in the component's band and
 -- covered in S or S-12; now = security ACR in S when covered then, base = in the base month.
 INSERT INTO elig_customer_rows
-WITH comp AS (
-    SELECT m.solution_area, m.track, m.metric, m.az_set, m.m365_set, c.*,
-        band_key_of('security', c.lic_lo, c.lic_lo_excl, c.lic_hi, c.lic_hi_excl, false) AS comp_band
-    FROM sec_metric m JOIN rb_component c ON c.solution_area = m.solution_area AND c.track = m.track AND c.metric = m.metric
-    WHERE m.metric = 'usage_growth'
-),
-y AS (
+WITH y AS (
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, t.set_key, t.partner_key, t.tenant_key, t.ttm,
         comp.ttm_lo, comp.ttm_hi, c.cov_s, c.cov_s12, x.sec_s, x.sec_base,
         in_band(t.ttm, comp.ttm_lo, comp.ttm_lo_excl, comp.ttm_hi, comp.ttm_hi_excl) AS band_ok
-    FROM comp
+    FROM sec_component comp
     JOIN sec_az_tenant t ON t.set_key = comp.az_set
     JOIN az_cov_t c ON c.set_key = t.set_key AND c.partner_key = t.partner_key AND c.tenant_key = t.tenant_key
     JOIN az_pt x ON x.set_key = t.set_key AND x.partner_key = t.partner_key AND x.tenant_key = t.tenant_key
@@ -145,38 +125,28 @@ z AS (
 SELECT solution_area, track, metric, component, set_key, partner_key, tenant_key, '',
     json_object('security_acr_s', round(sec_s, 2), 'security_acr_base', round(sec_base, 2), 'security_acr_ttm', round(ttm, 2),
         'ttm_band_lo_usd', ttm_lo, 'ttm_band_hi_usd', ttm_hi)::VARCHAR,
-    in_g,
-    in_g AND cov_s,
-    CASE WHEN in_g AND cov_s THEN NULL WHEN NOT band_ok THEN rc('outside_acr_band') ELSE rc('association_not_active') END,
-    in_g,
-    CASE WHEN in_g THEN NULL WHEN NOT band_ok THEN rc('outside_acr_band') ELSE rc('association_not_active') END,
-    CASE WHEN in_g AND cov_s THEN sec_s ELSE 0 END,
-    CASE WHEN in_g THEN sec_base ELSE 0 END,
-    CASE WHEN in_g AND cov_s THEN sec_s ELSE 0 END - CASE WHEN in_g THEN sec_base ELSE 0 END
+    unnest(growth_row(in_g, cov_s,
+        CASE WHEN NOT band_ok THEN rc('outside_acr_band') ELSE rc('association_not_active') END,
+        CASE WHEN NOT band_ok THEN rc('outside_acr_band') ELSE rc('association_not_active') END,
+        sec_s, sec_base))
 FROM z
 ;
 -- Usage growth, Microsoft 365 component: pairs (tenant, security workload) of tenants in the
 -- component's band in S, covered in S or S-12; protected users = least(active users, paid licences).
 INSERT INTO elig_customer_rows
-WITH comp AS (
-    SELECT m.solution_area, m.track, m.metric, m.m365_set, c.component,
-        band_key_of('security', c.lic_lo, c.lic_lo_excl, c.lic_hi, c.lic_hi_excl, false) AS comp_band
-    FROM sec_metric m JOIN rb_component c ON c.solution_area = m.solution_area AND c.track = m.track AND c.metric = m.metric
-    WHERE m.metric = 'usage_growth' AND c.component = 'm365_protected_users_growth'
-),
-x AS (
+WITH x AS (
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, comp.m365_set AS set_key,
         c.partner_key, c.tenant_key, c.workload,
-        has_bit(c.mask, 23) AS cov_s, has_bit(c.mask, 23) OR has_bit(c.mask, 11) AS cov_g,
+        has_bit(c.mask, 23) AS cov_s, in_growth_set(c.mask) AS cov_g,
         e.tenant_key IS NOT NULL AS elig_s,
-        CASE WHEN has_bit(c.mask, 23) OR has_bit(c.mask, 11) THEN (p.s23 + to_months((CASE WHEN has_bit(c.mask, 11) THEN 11
-            ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END)::INTEGER))::DATE END AS base_month
-    FROM comp
+        growth_base_month(p.s23, c.mask) AS base_month
+    FROM sec_component comp
     JOIN m365_pmask c ON c.set_key = comp.m365_set
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
     CROSS JOIN params p
     LEFT JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
         ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key
+    WHERE comp.component = 'm365_protected_users_growth'
 ),
 v AS (
     SELECT x.*, x.elig_s AND x.cov_g AS in_g,
@@ -192,12 +162,8 @@ SELECT solution_area, track, metric, component, set_key, partner_key, tenant_key
     json_object('protected_users_s', protected_s, 'protected_users_base', protected_base,
         'base_month', strftime(base_month, '%Y-%m'),
         'in_band_s', elig_s)::VARCHAR,
-    in_g,
-    in_g AND cov_s,
-    CASE WHEN in_g AND cov_s THEN NULL WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
-    in_g,
-    CASE WHEN in_g THEN NULL WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
-    CASE WHEN in_g AND cov_s THEN coalesce(protected_s, 0) ELSE 0 END,
-    CASE WHEN in_g THEN coalesce(protected_base, 0) ELSE 0 END,
-    CASE WHEN in_g AND cov_s THEN coalesce(protected_s, 0) ELSE 0 END - CASE WHEN in_g THEN coalesce(protected_base, 0) ELSE 0 END
+    unnest(growth_row(in_g, cov_s,
+        CASE WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
+        CASE WHEN NOT elig_s THEN rc('outside_licence_band') ELSE rc('association_not_active') END,
+        protected_s, protected_base))
 FROM v

@@ -1,6 +1,18 @@
--- The duplicate-key check of a keyed usage table ({{table}}): the accepted rows are kept with their
--- integer key and position, keys seen more than once are found by one grouping, and the later rows
--- of each such key are removed and reported as rejects by the chk_{{table}} view.
+-- The rows of a keyed usage table ({{table}}, validated by val_{{table}}: the table's own file)
+-- and their duplicate-key check: the accepted rows are kept with their integer key and position,
+-- keys seen more than once are found by one grouping, and the later rows of each such key are
+-- removed and reported as rejects by the chk_{{table}} view. {{values}} are the table's value
+-- columns, {{workloads}} the rubric catalogue of its workloads.
+CREATE OR REPLACE TABLE {{table}}_workload_rank AS
+SELECT name, (dense_rank() OVER (ORDER BY name))::BIGINT AS rank FROM (SELECT DISTINCT name FROM {{workloads}})
+;
+CREATE OR REPLACE TEMP VIEW chk0_{{table}} AS
+SELECT _fidx, _row, s, tenant_key, month, workload, {{values}}, reason1, out_of_window,
+    -- One integer per (tenant, month, workload): tenant key, absolute month, workload rank.
+    (tenant_key::BIGINT << 28) | ((year(month) * 12 + month(month))::BIGINT << 10)
+        | (SELECT rank FROM {{table}}_workload_rank wr WHERE wr.name = workload) AS key
+FROM cs_usage_rows('val_{{table}}')
+;
 -- Accepted rows, with the key and position needed to find duplicates.
 CREATE OR REPLACE TABLE {{table}} AS
 SELECT tenant_key, month, workload, {{values}}, key, _fidx, _row

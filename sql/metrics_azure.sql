@@ -3,10 +3,6 @@
 -- association is never expanded into months and a tenant reached through several associations
 -- counts once. Usage is summed per tenant and month (and per tenant and service) before it is
 -- matched to the masks; the few rows covered only by a single-service association go row by row.
-CREATE OR REPLACE MACRO month_idx(m, s23) AS datediff('month', s23, m)
-;
-CREATE OR REPLACE MACRO has_bit(mask, i) AS ((mask >> greatest(0, least(i, 63))) & 1) = 1 AND i BETWEEN 0 AND 23
-;
 CREATE OR REPLACE TABLE az_cov_wl AS
 SELECT k.set_key, a.partner_key, a.tenant_key, a.workload, bit_or(a.mask) AS mask
 FROM assoc_mask a
@@ -24,8 +20,7 @@ FROM az_cov_wl GROUP BY ALL
 -- Growth base index: S-12 (11) when covered then, else the first covered month after S-12.
 CREATE OR REPLACE TABLE az_cov_t AS
 SELECT *, has_bit(mask_any, 23) AS cov_s, has_bit(mask_any, 11) AS cov_s12,
-    CASE WHEN has_bit(mask_any, 11) THEN 11
-         ELSE list_min(list_filter(range(12, 24), i -> has_bit(mask_any, i))) END AS base_idx
+    base_idx(mask_any) AS base_idx
 FROM az_cov_t
 ;
 CREATE OR REPLACE TABLE az_sets AS
@@ -138,19 +133,18 @@ GROUP BY ALL
 ;
 -- Net customer adds: tenants meeting the floor in S or S-1, minus those meeting it in S-12 or S-13.
 INSERT INTO measures
-SELECT m.solution_area, m.track, m.metric, t.partner_key,
-    count(*) FILTER (WHERE t.acr_s >= m.acr_floor OR t.acr_s1 >= m.acr_floor)
-  - count(*) FILTER (WHERE t.acr_s12 >= m.acr_floor OR t.acr_s13 >= m.acr_floor) AS value,
-    true, NULL,
-    json_object('tenants_now', count(*) FILTER (WHERE t.acr_s >= m.acr_floor OR t.acr_s1 >= m.acr_floor),
-                'tenants_base', count(*) FILTER (WHERE t.acr_s12 >= m.acr_floor OR t.acr_s13 >= m.acr_floor),
-                'acr_floor_usd', m.acr_floor)::VARCHAR
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN az_pt t ON t.set_key = k.set_key
-WHERE m.metric = 'net_customer_adds' AND m.applicable
-GROUP BY m.solution_area, m.track, m.metric, t.partner_key, m.acr_floor
+WITH c AS (
+    SELECT m.solution_area, m.track, m.metric, t.partner_key, m.acr_floor,
+        count(*) FILTER (WHERE t.acr_s >= m.acr_floor OR t.acr_s1 >= m.acr_floor) AS now,
+        count(*) FILTER (WHERE t.acr_s12 >= m.acr_floor OR t.acr_s13 >= m.acr_floor) AS base
+    FROM metric_set m
+    JOIN az_pt t ON t.set_key = m.set_key
+    WHERE m.family = 'azure' AND m.metric = 'net_customer_adds'
+    GROUP BY m.solution_area, m.track, m.metric, t.partner_key, m.acr_floor
+)
+SELECT solution_area, track, metric, partner_key,
+    unnest(count_measure(now, base, 'tenants_now', 'tenants_base', 'acr_floor_usd', acr_floor))
+FROM c
 ;
 -- Usage growth: % growth of attributed ACR, S against the growth base, over tenants covered in S
 -- or S-12 (a tenant covered but without usage adds 0 to both sums); 0 points below the base minimum.
@@ -165,25 +159,18 @@ WITH g AS (
     GROUP BY ALL
 )
 SELECT m.solution_area, m.track, m.metric, g.partner_key,
-    CASE WHEN g.acr_base > 0 THEN (g.acr_now - g.acr_base) * 100 / g.acr_base END AS value,
-    g.acr_base >= m.base_minimum, NULL,
-    json_object('acr_now', round(g.acr_now, 2), 'acr_base', round(g.acr_base, 2), 'tenants', g.tenants,
-                'base_minimum_usd', m.base_minimum, 'base_minimum_met', g.acr_base >= m.base_minimum)::VARCHAR
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN g ON g.set_key = k.set_key
-WHERE m.metric = 'usage_growth' AND m.applicable
+    unnest(growth_measure(g.acr_now, g.acr_base, m.base_minimum, 'acr_now', 'acr_base', 'tenants', g.tenants, 'base_minimum_usd'))
+FROM metric_set m
+JOIN g ON g.set_key = m.set_key
+WHERE m.family = 'azure' AND m.metric = 'usage_growth'
 ;
 -- Deployments: distinct services (not excluded) with attributed ACR > 0 over S-11..S.
 INSERT INTO measures
 SELECT m.solution_area, m.track, m.metric, sv.partner_key, count(*) AS value, true, NULL,
     json_object('services', list_sort(list(sv.service)))::VARCHAR
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'azure'
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN az_services sv ON sv.set_key = k.set_key
-WHERE m.metric = 'deployments' AND m.applicable AND sv.acr_ttm > 0
+FROM metric_set m
+JOIN az_services sv ON sv.set_key = m.set_key
+WHERE m.family = 'azure' AND m.metric = 'deployments' AND sv.acr_ttm > 0
   AND sv.service NOT IN (SELECT name FROM rb_service WHERE excluded_from_deployments)
 GROUP BY ALL
 ;

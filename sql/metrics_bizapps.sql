@@ -31,30 +31,28 @@ JOIN rb_bizapps_workload w ON w.name = c.workload
 ;
 -- Net customer adds: pairs of net-customer-adds workloads over the revenue floor, S minus S-12.
 INSERT INTO measures
-SELECT m.solution_area, m.track, m.metric, x.partner_key,
-    count(*) FILTER (WHERE x.month = p.s AND x.revenue_usd >= m.revenue_floor)
-  - count(*) FILTER (WHERE x.month = p.s12 AND x.revenue_usd >= m.revenue_floor) AS value,
-    true, NULL,
-    json_object('pairs_now', count(*) FILTER (WHERE x.month = p.s AND x.revenue_usd >= m.revenue_floor),
-                'pairs_base', count(*) FILTER (WHERE x.month = p.s12 AND x.revenue_usd >= m.revenue_floor),
-                'revenue_floor_usd', m.revenue_floor)::VARCHAR
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'business_applications'
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN ba_attr x ON x.set_key = k.set_key AND x.nca_workload
-CROSS JOIN params p
-WHERE m.metric = 'net_customer_adds' AND m.applicable AND x.month IN (p.s, p.s12)
-GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.revenue_floor
+WITH c AS (
+    SELECT m.solution_area, m.track, m.metric, x.partner_key, m.revenue_floor,
+        count(*) FILTER (WHERE x.month = p.s AND x.revenue_usd >= m.revenue_floor) AS now,
+        count(*) FILTER (WHERE x.month = p.s12 AND x.revenue_usd >= m.revenue_floor) AS base
+    FROM metric_set m
+    JOIN ba_attr x ON x.set_key = m.set_key AND x.nca_workload
+    CROSS JOIN params p
+    WHERE m.family = 'business_applications' AND m.metric = 'net_customer_adds' AND x.month IN (p.s, p.s12)
+    GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.revenue_floor
+)
+SELECT solution_area, track, metric, partner_key,
+    unnest(count_measure(now, base, 'pairs_now', 'pairs_base', 'revenue_floor_usd', revenue_floor))
+FROM c
 ;
 -- Growth base per pair (customer-success coverage only).
 CREATE OR REPLACE TABLE ba_growth_base AS
 SELECT c.set_key, c.partner_key, c.tenant_key, c.workload,
-    (p.s23 + to_months((CASE WHEN has_bit(c.mask_cs, 11) THEN 11
-        ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask_cs, i))) END)::INTEGER))::DATE AS base_month
+    month_at(p.s23, base_idx(c.mask_cs)) AS base_month
 FROM ba_pmask c
 JOIN rb_bizapps_workload w ON w.name = c.workload AND w.mcv_rate IS NOT NULL
 CROSS JOIN params p
-WHERE has_bit(c.mask_cs, 23) OR has_bit(c.mask_cs, 11)
+WHERE in_growth_set(c.mask_cs)
 ;
 -- Usage growth: % growth of total MCV; 0 points unless the base reaches the prerequisite.
 INSERT INTO measures
@@ -70,32 +68,26 @@ WITH g AS (
     GROUP BY ALL
 )
 SELECT m.solution_area, m.track, m.metric, g.partner_key,
-    CASE WHEN g.mcv_base > 0 THEN (g.mcv_now - g.mcv_base) * 100 / g.mcv_base END AS value,
-    g.mcv_base >= m.base_minimum, NULL,
-    json_object('mcv_now', round(g.mcv_now, 2), 'mcv_base', round(g.mcv_base, 2), 'pairs', g.pairs,
-                'base_minimum_mcv', m.base_minimum, 'base_minimum_met', g.mcv_base >= m.base_minimum)::VARCHAR
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'business_applications'
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN g ON g.set_key = k.set_key
-WHERE m.metric = 'usage_growth' AND m.applicable
+    unnest(growth_measure(g.mcv_now, g.mcv_base, m.base_minimum, 'mcv_now', 'mcv_base', 'pairs', g.pairs, 'base_minimum_mcv'))
+FROM metric_set m
+JOIN g ON g.set_key = m.set_key
+WHERE m.family = 'business_applications' AND m.metric = 'usage_growth'
 ;
 -- Deployments: pairs with MCV over the floor in S minus those in S-12.
 INSERT INTO measures
-SELECT m.solution_area, m.track, m.metric, x.partner_key,
-    count(*) FILTER (WHERE x.month = p.s AND x.mcv >= m.mcv_floor)
-  - count(*) FILTER (WHERE x.month = p.s12 AND x.mcv >= m.mcv_floor) AS value,
-    true, NULL,
-    json_object('deployments_now', count(*) FILTER (WHERE x.month = p.s AND x.mcv >= m.mcv_floor),
-                'deployments_base', count(*) FILTER (WHERE x.month = p.s12 AND x.mcv >= m.mcv_floor),
-                'mcv_floor', m.mcv_floor)::VARCHAR
-FROM rb_metric m
-JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'business_applications'
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-JOIN ba_attr x ON x.set_key = k.set_key AND x.cs_ok AND x.mcv IS NOT NULL
-CROSS JOIN params p
-WHERE m.metric = 'deployments' AND m.applicable AND x.month IN (p.s, p.s12)
-GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.mcv_floor
+WITH c AS (
+    SELECT m.solution_area, m.track, m.metric, x.partner_key, m.mcv_floor,
+        count(*) FILTER (WHERE x.month = p.s AND x.mcv >= m.mcv_floor) AS now,
+        count(*) FILTER (WHERE x.month = p.s12 AND x.mcv >= m.mcv_floor) AS base
+    FROM metric_set m
+    JOIN ba_attr x ON x.set_key = m.set_key AND x.cs_ok AND x.mcv IS NOT NULL
+    CROSS JOIN params p
+    WHERE m.family = 'business_applications' AND m.metric = 'deployments' AND x.month IN (p.s, p.s12)
+    GROUP BY m.solution_area, m.track, m.metric, x.partner_key, m.mcv_floor
+)
+SELECT solution_area, track, metric, partner_key,
+    unnest(count_measure(now, base, 'deployments_now', 'deployments_base', 'mcv_floor', mcv_floor))
+FROM c
 ;
 -- Classification: enterprise with at least min_pairs pairs over the revenue floor in both S and S-12
 -- (attributed through the net-customer-adds associations).

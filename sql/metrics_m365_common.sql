@@ -12,12 +12,7 @@ WITH b AS (
     FROM rb_component c WHERE c.lic_lo IS NOT NULL OR c.lic_hi IS NOT NULL
 )
 SELECT *, (row_number() OVER (ORDER BY band_name))::INTEGER AS band_key
-FROM (SELECT DISTINCT *, concat_ws('|', set_name, lo, lo_excl, hi, hi_excl, sticky) AS band_name FROM b)
-;
--- Band key of each metric (and each Security component).
-CREATE OR REPLACE MACRO band_key_of(fam_, lo_, lo_excl_, hi_, hi_excl_, sticky_) AS
-    (SELECT rb.band_key FROM rb_band rb WHERE rb.band_name = concat_ws('|', CASE fam_ WHEN 'modern_work' THEN 'modern_work' ELSE 'security' END,
-        lo_, coalesce(lo_excl_, false), hi_, coalesce(hi_excl_, false), coalesce(sticky_, false)))
+FROM (SELECT DISTINCT *, band_name_of(set_name, lo, lo_excl, hi, hi_excl, sticky) AS band_name FROM b)
 ;
 -- A tenant is in a band in a month when one workload of the band's set has paid licences in it.
 CREATE OR REPLACE TABLE m365_tband AS

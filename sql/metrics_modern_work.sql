@@ -1,17 +1,18 @@
 -- Modern Work: net customer adds (eligible tenants), usage growth and deployments per association
 -- option (best option wins).
+-- The Modern Work metrics, one row per association set they read (per option), with their band.
 CREATE OR REPLACE TABLE mw_metric AS
-SELECT m.*, band_key_of(a.family, m.lic_lo, m.lic_lo_excl, m.lic_hi, m.lic_hi_excl, m.sticky_smb) AS band_key
-FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'modern_work'
-WHERE m.applicable AND m.category <> 'skilling'
+SELECT m.*, b.band_key
+FROM metric_set m
+LEFT JOIN rb_band b ON b.band_name = band_name_of(m.family, m.lic_lo, m.lic_lo_excl, m.lic_hi, m.lic_hi_excl, m.sticky_smb)
+WHERE m.family = 'modern_work' AND m.category <> 'skilling'
 ;
 -- Net customer adds: eligible tenants covered for a Modern Work workload, S minus S-12.
 INSERT INTO measures
 WITH cov AS (
     SELECT DISTINCT m.solution_area, m.track, m.metric, m.band_key, c.partner_key, c.tenant_key, x.month
     FROM mw_metric m
-    JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric
-    JOIN m365_pmask c ON c.set_key = k.set_key
+    JOIN m365_pmask c ON c.set_key = m.set_key
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'modern_work'
     JOIN snap_months x ON has_bit(c.mask, x.i)
     WHERE m.metric = 'net_customer_adds'
@@ -29,23 +30,21 @@ GROUP BY ALL
 -- Per option: customer-success pairs covered at some month of S-12..S (bits 11..23).
 CREATE OR REPLACE TABLE mw_opt_pairs AS
 SELECT m.solution_area, m.track, m.metric, o.option, o.option_order, o.threshold, m.max_points,
-    m.active_share_min, m.band_key, c.partner_key, c.tenant_key, c.workload, c.mask
+    m.active_share_min, m.band_key, c.partner_key, c.tenant_key, c.workload, c.mask, m.set_key
 FROM mw_metric m
-JOIN rb_option o ON o.solution_area = m.solution_area AND o.track = m.track AND o.metric = m.metric
-JOIN rb_assoc_set k ON k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric AND k.option = o.option
-JOIN m365_pmask c ON c.set_key = k.set_key
+JOIN rb_option o ON o.solution_area = m.solution_area AND o.track = m.track AND o.metric = m.metric AND o.option = m.option
+JOIN m365_pmask c ON c.set_key = m.set_key
 JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'modern_work_customer_success'
 WHERE m.metric IN ('usage_growth', 'deployments') AND (c.mask >> 11) <> 0
 ;
 -- Usage growth per option: active users now minus the growth base, over pairs of tenants eligible in S.
 CREATE OR REPLACE TABLE mw_ug_option AS
 WITH base AS (
-    SELECT c.*, has_bit(c.mask, 23) AS cov_now,
-        CASE WHEN has_bit(c.mask, 11) THEN 11 ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END AS base_idx
+    SELECT c.*, has_bit(c.mask, 23) AS cov_now, base_idx(c.mask) AS base_idx
     FROM mw_opt_pairs c CROSS JOIN params p
     JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
         ON e.band_key = c.band_key AND e.tenant_key = c.tenant_key
-    WHERE c.metric = 'usage_growth' AND (has_bit(c.mask, 23) OR has_bit(c.mask, 11))
+    WHERE c.metric = 'usage_growth' AND in_growth_set(c.mask)
 )
 SELECT b.solution_area, b.track, b.metric, b.option, b.option_order, b.threshold, b.max_points, b.partner_key,
     sum(CASE WHEN b.cov_now THEN coalesce(cur.active_users, 0) ELSE 0 END) AS users_now,
@@ -57,7 +56,7 @@ LEFT JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) cur
     ON cur.tenant_key = b.tenant_key AND cur.workload = b.workload
 LEFT JOIN m365_usage_recent bu
     ON bu.tenant_key = b.tenant_key AND bu.workload = b.workload
-    AND bu.month = (p.s23 + to_months(b.base_idx::INTEGER))::DATE
+    AND bu.month = month_at(p.s23, b.base_idx)
 GROUP BY ALL
 ;
 -- Deployments per option: per tenant, the months that matter (S, S-12, and its first covered month
@@ -70,7 +69,7 @@ WITH t AS (
     GROUP BY ALL
 ),
 f AS (
-    SELECT *, list_min(list_filter(range(11, 24), i -> has_bit(tmask, i))) AS first_idx FROM t
+    SELECT *, first_bit(tmask, 11) AS first_idx FROM t
 ),
 idx AS (
     SELECT DISTINCT f.* EXCLUDE (tmask), x.i
@@ -87,10 +86,10 @@ JOIN mw_opt_pairs c ON c.metric = x.metric AND c.solution_area = x.solution_area
 -- Months S-12..S only (i is 23, 11 or a first covered month after S-12).
 LEFT JOIN m365_usage_recent u
     ON u.tenant_key = c.tenant_key AND u.workload = c.workload
-    AND u.month = (p.s23 + to_months(x.i::INTEGER))::DATE
+    AND u.month = month_at(p.s23, x.i)
 LEFT JOIN m365_elig_recent e
     ON e.band_key = x.band_key AND e.tenant_key = x.tenant_key
-    AND e.month = (p.s23 + to_months(x.i::INTEGER))::DATE
+    AND e.month = month_at(p.s23, x.i)
 GROUP BY x.solution_area, x.track, x.metric, x.option, x.option_order, x.threshold, x.max_points,
     x.partner_key, x.tenant_key, x.i, x.first_idx, x.active_share_min, e.tenant_key
 ;

@@ -1,11 +1,21 @@
 -- Security: Azure (security services, trailing twelve months) and Microsoft 365 (security workloads)
 -- parts computed separately and added.
 CREATE OR REPLACE TABLE sec_metric AS
-SELECT m.*, band_key_of(a.family, m.lic_lo, m.lic_lo_excl, m.lic_hi, m.lic_hi_excl, m.sticky_smb) AS band_key,
+SELECT m.*, b.band_key,
     (SELECT set_key FROM rb_assoc_set k WHERE k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric AND k.part = 'azure') AS az_set,
     (SELECT set_key FROM rb_assoc_set k WHERE k.solution_area = m.solution_area AND k.track = m.track AND k.metric = m.metric AND k.part = 'm365') AS m365_set
 FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area AND a.family = 'security'
+LEFT JOIN rb_band b ON b.band_name = band_name_of(a.family, m.lic_lo, m.lic_lo_excl, m.lic_hi, m.lic_hi_excl, m.sticky_smb)
 WHERE m.applicable AND m.category <> 'skilling'
+;
+-- The components of usage growth, with the band of the Microsoft 365 component.
+CREATE OR REPLACE TABLE sec_component AS
+SELECT m.solution_area, m.track, m.metric, m.az_set, m.m365_set, m.max_points AS metric_max,
+    c.* EXCLUDE (solution_area, track, metric), b.band_key AS comp_band
+FROM sec_metric m
+JOIN rb_component c ON c.solution_area = m.solution_area AND c.track = m.track AND c.metric = m.metric
+LEFT JOIN rb_band b ON b.band_name = band_name_of('security', c.lic_lo, c.lic_lo_excl, c.lic_hi, c.lic_hi_excl, false)
+WHERE m.metric = 'usage_growth'
 ;
 -- Security ACR per tenant: TTM (S-11..S) and previous TTM (S-23..S-12), and the months S and S-12.
 CREATE OR REPLACE TABLE sec_az_tenant AS
@@ -28,69 +38,72 @@ FROM t CROSS JOIN params p
 JOIN m365_elig e ON e.band_key = t.band_key AND e.tenant_key = t.tenant_key
 WHERE has_bit(t.mask, month_idx(e.month, p.s23))
 ;
--- Net customer adds: Azure tenants with TTM security ACR >= floor, plus Microsoft 365 tenants in band
--- in some month of the TTM; current TTM minus previous TTM.
-INSERT INTO measures
-WITH az AS (
-    SELECT m.solution_area, m.track, m.metric, t.partner_key,
-        count(*) FILTER (WHERE t.ttm >= m.ttm_min) AS now, count(*) FILTER (WHERE t.prev_ttm >= m.ttm_min) AS base
-    FROM sec_metric m JOIN sec_az_tenant t ON t.set_key = m.az_set
-    WHERE m.metric = 'net_customer_adds'
-    GROUP BY ALL
-),
-ms AS (
-    SELECT x.solution_area, x.track, x.metric, x.partner_key,
-        count(DISTINCT x.tenant_key) FILTER (WHERE x.month BETWEEN p.s11 AND p.s) AS now,
-        count(DISTINCT x.tenant_key) FILTER (WHERE x.month BETWEEN p.s23 AND p.s12) AS base
-    FROM sec_m365_tenant x CROSS JOIN params p
-    WHERE x.metric = 'net_customer_adds'
-    GROUP BY ALL
-),
-j AS (
-    SELECT coalesce(az.solution_area, ms.solution_area) AS solution_area, coalesce(az.track, ms.track) AS track,
-        coalesce(az.metric, ms.metric) AS metric, coalesce(az.partner_key, ms.partner_key) AS partner_key,
-        coalesce(az.now, 0) AS az_now, coalesce(az.base, 0) AS az_base, coalesce(ms.now, 0) AS m365_now, coalesce(ms.base, 0) AS m365_base
-    FROM az FULL JOIN ms USING (solution_area, track, metric, partner_key)
-)
-SELECT solution_area, track, metric, partner_key, (az_now + m365_now) - (az_base + m365_base), true, NULL,
-    json_object('azure_now', az_now, 'azure_base', az_base, 'm365_now', m365_now, 'm365_base', m365_base)::VARCHAR
-FROM j
+-- Deployments, Microsoft 365 part: per tenant in band in S (S-12), active users and paid licences
+-- summed over the security workloads covered then, and the active share the metric asks for.
+CREATE OR REPLACE TABLE sec_m365_share AS
+SELECT x.solution_area, x.track, x.metric, x.partner_key, x.tenant_key, x.month,
+    sum(a.active_users) AS active, sum(a.paid_licenses) AS paid, any_value(m.active_share_min) AS share_min
+FROM sec_m365_tenant x
+JOIN sec_metric m ON m.solution_area = x.solution_area AND m.track = x.track AND m.metric = x.metric
+CROSS JOIN params p
+JOIN m365_pmask c ON c.set_key = m.m365_set AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key
+    AND has_bit(c.mask, month_idx(x.month, p.s23))
+JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
+JOIN (SELECT * FROM m365_usage WHERE month IN ((SELECT s FROM params), (SELECT s12 FROM params))) a
+    ON a.tenant_key = c.tenant_key AND a.workload = c.workload AND a.month = x.month
+WHERE x.metric = 'deployments' AND x.month IN (p.s, p.s12)
+GROUP BY ALL
 ;
--- Deployments: Azure tenants whose TTM is in the band (TTM ending S vs ending S-12), plus Microsoft 365
--- tenants in band with the active share in S vs S-12.
+-- The counts of net customer adds and deployments per part (azure, m365): tenants now and at the base.
+CREATE OR REPLACE TABLE sec_parts (solution_area VARCHAR, track VARCHAR, metric VARCHAR, partner_key INTEGER,
+    part VARCHAR, now BIGINT, base BIGINT)
+;
+-- Net customer adds, Azure part: tenants with TTM security ACR >= the minimum, current TTM against
+-- the previous TTM.
+INSERT INTO sec_parts
+SELECT m.solution_area, m.track, m.metric, t.partner_key, 'azure',
+    count(*) FILTER (WHERE t.ttm >= m.ttm_min), count(*) FILTER (WHERE t.prev_ttm >= m.ttm_min)
+FROM sec_metric m JOIN sec_az_tenant t ON t.set_key = m.az_set
+WHERE m.metric = 'net_customer_adds'
+GROUP BY ALL
+;
+-- Net customer adds, Microsoft 365 part: tenants in band in some month of the TTM, against the
+-- previous TTM.
+INSERT INTO sec_parts
+SELECT x.solution_area, x.track, x.metric, x.partner_key, 'm365',
+    count(DISTINCT x.tenant_key) FILTER (WHERE x.month BETWEEN p.s11 AND p.s),
+    count(DISTINCT x.tenant_key) FILTER (WHERE x.month BETWEEN p.s23 AND p.s12)
+FROM sec_m365_tenant x CROSS JOIN params p
+WHERE x.metric = 'net_customer_adds'
+GROUP BY ALL
+;
+-- Deployments, Azure part: tenants whose TTM is in the band, TTM ending S against ending S-12.
+INSERT INTO sec_parts
+SELECT m.solution_area, m.track, m.metric, t.partner_key, 'azure',
+    count(*) FILTER (WHERE in_band(t.ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl)),
+    count(*) FILTER (WHERE in_band(t.prev_ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl))
+FROM sec_metric m JOIN sec_az_tenant t ON t.set_key = m.az_set
+WHERE m.metric = 'deployments'
+GROUP BY ALL
+;
+-- Deployments, Microsoft 365 part: tenants in band with the active share, S against S-12.
+INSERT INTO sec_parts
+SELECT solution_area, track, metric, partner_key, 'm365',
+    count(*) FILTER (WHERE month = p.s AND active >= share_min * paid AND paid > 0),
+    count(*) FILTER (WHERE month = p.s12 AND active >= share_min * paid AND paid > 0)
+FROM sec_m365_share CROSS JOIN params p
+GROUP BY ALL
+;
+-- Net customer adds and deployments: the Azure part plus the Microsoft 365 part, now minus base.
 INSERT INTO measures
-WITH az AS (
-    SELECT m.solution_area, m.track, m.metric, t.partner_key,
-        count(*) FILTER (WHERE in_band(t.ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl)) AS now,
-        count(*) FILTER (WHERE in_band(t.prev_ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl)) AS base
-    FROM sec_metric m JOIN sec_az_tenant t ON t.set_key = m.az_set
-    WHERE m.metric = 'deployments'
-    GROUP BY ALL
-),
-share AS (
-    SELECT x.solution_area, x.track, x.metric, x.partner_key, x.tenant_key, x.month,
-        sum(a.active_users) >= any_value(m.active_share_min) * sum(a.paid_licenses) AND sum(a.paid_licenses) > 0 AS deployed
-    FROM sec_m365_tenant x
-    JOIN sec_metric m ON m.solution_area = x.solution_area AND m.track = x.track AND m.metric = x.metric
-    CROSS JOIN params p
-    JOIN m365_pmask c ON c.set_key = m.m365_set AND c.partner_key = x.partner_key AND c.tenant_key = x.tenant_key
-        AND has_bit(c.mask, month_idx(x.month, p.s23))
-    JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
-    JOIN (SELECT * FROM m365_usage WHERE month IN ((SELECT s FROM params), (SELECT s12 FROM params))) a
-        ON a.tenant_key = c.tenant_key AND a.workload = c.workload AND a.month = x.month
-    WHERE x.metric = 'deployments' AND x.month IN (p.s, p.s12)
-    GROUP BY ALL
-),
-ms AS (
+WITH j AS (
     SELECT solution_area, track, metric, partner_key,
-        count(*) FILTER (WHERE month = p.s AND deployed) AS now, count(*) FILTER (WHERE month = p.s12 AND deployed) AS base
-    FROM share CROSS JOIN params p GROUP BY ALL
-),
-j AS (
-    SELECT coalesce(az.solution_area, ms.solution_area) AS solution_area, coalesce(az.track, ms.track) AS track,
-        coalesce(az.metric, ms.metric) AS metric, coalesce(az.partner_key, ms.partner_key) AS partner_key,
-        coalesce(az.now, 0) AS az_now, coalesce(az.base, 0) AS az_base, coalesce(ms.now, 0) AS m365_now, coalesce(ms.base, 0) AS m365_base
-    FROM az FULL JOIN ms USING (solution_area, track, metric, partner_key)
+        coalesce(sum(now) FILTER (WHERE part = 'azure'), 0)::BIGINT AS az_now,
+        coalesce(sum(base) FILTER (WHERE part = 'azure'), 0)::BIGINT AS az_base,
+        coalesce(sum(now) FILTER (WHERE part = 'm365'), 0)::BIGINT AS m365_now,
+        coalesce(sum(base) FILTER (WHERE part = 'm365'), 0)::BIGINT AS m365_base
+    FROM sec_parts
+    GROUP BY ALL
 )
 SELECT solution_area, track, metric, partner_key, (az_now + m365_now) - (az_base + m365_base), true, NULL,
     json_object('azure_now', az_now, 'azure_base', az_base, 'm365_now', m365_now, 'm365_base', m365_base)::VARCHAR
@@ -99,17 +112,11 @@ FROM j
 -- Usage growth: capped sum of an Azure security-ACR growth component and a Microsoft 365
 -- protected-user growth component (protected users = least(active, paid) on security workloads).
 INSERT INTO measures
-WITH comp AS (
-    SELECT m.solution_area, m.track, m.metric, m.az_set, m.m365_set, m.max_points AS metric_max, c.*,
-        band_key_of('security', c.lic_lo, c.lic_lo_excl, c.lic_hi, c.lic_hi_excl, false) AS comp_band
-    FROM sec_metric m JOIN rb_component c ON c.solution_area = m.solution_area AND c.track = m.track AND c.metric = m.metric
-    WHERE m.metric = 'usage_growth'
-),
-az AS (
+WITH az AS (
     -- Growth base as for Azure usage growth: tenants covered in S or S-12.
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_key,
         sum(exact(CASE WHEN c.cov_s THEN coalesce(x.sec_s, 0) ELSE 0 END))::DOUBLE AS now, sum(exact(coalesce(x.sec_base, 0)))::DOUBLE AS base
-    FROM comp
+    FROM sec_component comp
     JOIN sec_az_tenant t ON t.set_key = comp.az_set AND in_band(t.ttm, comp.ttm_lo, comp.ttm_lo_excl, comp.ttm_hi, comp.ttm_hi_excl)
     JOIN az_cov_t c ON c.set_key = t.set_key AND c.partner_key = t.partner_key AND c.tenant_key = t.tenant_key AND (c.cov_s OR c.cov_s12)
     JOIN az_pt x ON x.set_key = t.set_key AND x.partner_key = t.partner_key AND x.tenant_key = t.tenant_key
@@ -118,16 +125,14 @@ az AS (
 ),
 ms_pairs AS (
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, c.partner_key, c.tenant_key, c.workload,
-        has_bit(c.mask, 23) AS cov_now,
-        (p.s23 + to_months((CASE WHEN has_bit(c.mask, 11) THEN 11
-            ELSE list_min(list_filter(range(12, 24), i -> has_bit(c.mask, i))) END)::INTEGER))::DATE AS base_month
-    FROM comp
+        has_bit(c.mask, 23) AS cov_now, month_at(p.s23, base_idx(c.mask)) AS base_month
+    FROM sec_component comp
     JOIN m365_pmask c ON c.set_key = comp.m365_set
     JOIN rb_m365_workload w ON w.name = c.workload AND w.set_name = 'security'
     CROSS JOIN params p
     JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e
         ON e.band_key = comp.comp_band AND e.tenant_key = c.tenant_key
-    WHERE comp.component = 'm365_protected_users_growth' AND (has_bit(c.mask, 23) OR has_bit(c.mask, 11))
+    WHERE comp.component = 'm365_protected_users_growth' AND in_growth_set(c.mask)
 ),
 ms AS (
     SELECT x.solution_area, x.track, x.metric, x.component, x.partner_key,
@@ -147,7 +152,7 @@ parts AS (
 scored AS (
     SELECT parts.*, comp.units_per_point, comp.max_points AS comp_max, comp.metric_max,
         round(least(comp.max_points, greatest(0, now - base) / comp.units_per_point), 2) AS comp_points
-    FROM parts JOIN comp USING (solution_area, track, metric, component)
+    FROM parts JOIN sec_component comp USING (solution_area, track, metric, component)
 )
 SELECT solution_area, track, metric, partner_key, sum(exact(comp_points))::DOUBLE AS value, true, sum(exact(comp_points))::DOUBLE AS points_raw,
     json_object('components', list_transform(list_sort(list({'k': component, 'v': json_object('component', component,

@@ -49,8 +49,3 @@ CREATE OR REPLACE TABLE rb_step_requires (solution_area VARCHAR, track VARCHAR, 
 CREATE OR REPLACE TABLE rb_step_cert (solution_area VARCHAR, track VARCHAR, metric VARCHAR, step INTEGER, code VARCHAR)
 ;
 CREATE OR REPLACE TABLE rb_requires_people (solution_area VARCHAR, track VARCHAR, metric VARCHAR, required_metric VARCHAR)
-;
--- Band test used by the metric SQL.
-CREATE OR REPLACE TEMP MACRO in_band(x, lo, lo_excl, hi, hi_excl) AS
-    (lo IS NULL OR (CASE WHEN lo_excl THEN x > lo ELSE x >= lo END))
-    AND (hi IS NULL OR (CASE WHEN hi_excl THEN x < hi ELSE x <= hi END))

@@ -31,26 +31,30 @@ type tableSpec struct {
 	optional bool
 	// usage tables may be empty: whether their months have landed is the readiness check's question.
 	usage bool
-	// keyValues lists the value columns of a keyed usage table; its duplicate-key check is the
-	// shared statement ingest_keyed_usage.
+	// key lists the key columns of a small table: of the rows that pass the checks, the first of
+	// each key is kept and the others are rejected as duplicates (ingest_first_of_key).
+	key string
+	// keyValues lists the value columns of a keyed usage table and workloads the rubric table of
+	// its workloads; its rows and duplicate-key check are the shared statement ingest_keyed_usage.
 	keyValues string
+	workloads string
 }
 
 // tables lists the contract's input tables in ingest order (references point backwards).
 var tables = []tableSpec{
-	{name: "partners", columns: []column{{"partner_id", true, kText}, {"partner_name", false, kText}, {"country", false, kText}}},
-	{name: "tenants", columns: []column{{"tenant_id", true, kText}, {"segment", true, kText}, {"cloud", false, kText}}},
-	{name: "associations", columns: []column{{"partner_id", true, kText}, {"tenant_id", true, kText}, {"association_type", true, kText},
+	{name: "partners", key: "partner_id", columns: []column{{"partner_id", true, kText}, {"partner_name", false, kText}, {"country", false, kText}}},
+	{name: "tenants", key: "tenant_id", columns: []column{{"tenant_id", true, kText}, {"segment", true, kText}, {"cloud", false, kText}}},
+	{name: "associations", key: "partner_id, tenant_id, association_type, workload, start_date, end_date", columns: []column{{"partner_id", true, kText}, {"tenant_id", true, kText}, {"association_type", true, kText},
 		{"workload", false, kText}, {"start_date", true, kDate}, {"end_date", false, kDate}}},
 	{name: "azure_consumption", usage: true, columns: []column{{"tenant_id", true, kText}, {"month", true, kMonth}, {"service", true, kText},
 		{"offer", true, kText}, {"acr_usd", true, kDecimal}}},
 	{name: "m365_usage", usage: true, columns: []column{{"tenant_id", true, kText}, {"month", true, kMonth}, {"workload", true, kText},
-		{"paid_licenses", true, kInteger}, {"active_users", true, kInteger}}, keyValues: "paid_licenses, active_users"},
+		{"paid_licenses", true, kInteger}, {"active_users", true, kInteger}}, keyValues: "paid_licenses, active_users", workloads: "rb_m365_workload"},
 	{name: "bizapps_usage", usage: true, columns: []column{{"tenant_id", true, kText}, {"month", true, kMonth}, {"workload", true, kText},
-		{"revenue_usd", true, kDecimal}, {"active_users", true, kDecimal}}, keyValues: "revenue_usd, active_users"},
-	{name: "certifications", columns: []column{{"partner_id", true, kText}, {"person_id", true, kText}, {"certification", true, kText},
+		{"revenue_usd", true, kDecimal}, {"active_users", true, kDecimal}}, keyValues: "revenue_usd, active_users", workloads: "rb_bizapps_workload"},
+	{name: "certifications", key: "partner_id, person_id, certification, earned_on", columns: []column{{"partner_id", true, kText}, {"person_id", true, kText}, {"certification", true, kText},
 		{"earned_on", true, kDate}, {"expires_on", false, kDate}}},
-	{name: "enrollments", columns: []column{{"partner_id", true, kText}, {"solution_area", true, kText}, {"enrolled_on", true, kDate},
+	{name: "enrollments", key: "partner_id, solution_area, enrolled_on", columns: []column{{"partner_id", true, kText}, {"solution_area", true, kText}, {"enrolled_on", true, kDate},
 		{"ended_on", false, kDate}}, optional: true},
 }
 
@@ -101,9 +105,6 @@ func (Ingest) SharedAcrossMonths() bool { return true }
 // Run implements pipeline.Stage.
 func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
-	if err := r.DB.ExecFile(ctx, "ingest_macros"); err != nil {
-		return err
-	}
 	window := duck.Params{"wfrom": r.Window.From.First(), "wto": r.Window.To.First()}
 	if err := r.DB.ExecFile(ctx, "ingest_init", window); err != nil {
 		return err
@@ -161,13 +162,16 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 	if err != nil {
 		return stats, nil, false, err
 	}
-	text := sqlfiles.Render("ingest_"+t.name, map[string]string{"source": source})
+	// Table and column names come from the fixed table list above.
+	text := sqlfiles.Render("ingest_"+t.name, map[string]string{"source": source,
+		"first_of_key": sqlfiles.Render("ingest_first_of_key", map[string]string{"table": t.name, "key": t.key})})
 	if err := r.DB.Exec(ctx, "ingest_"+t.name, text); err != nil {
 		return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
 	}
 	if t.keyValues != "" {
 		// Table and column names come from the fixed table list above.
-		keyed := sqlfiles.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues, "name": sqlfiles.QuoteLiteral(t.name)})
+		keyed := sqlfiles.Render("ingest_keyed_usage", map[string]string{"table": t.name, "values": t.keyValues,
+			"workloads": t.workloads, "name": sqlfiles.QuoteLiteral(t.name)})
 		if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
 			return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
 		}

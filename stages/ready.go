@@ -65,6 +65,7 @@ func (Ready) Run(ctx context.Context, r *pipeline.Run) error {
 	if r.Config.SkipReadiness {
 		return nil
 	}
+	// S and S-12: the months the metrics compare (params.s and params.s12, mask bits 23 and 11).
 	s := r.Config.Month
 	for _, t := range usage {
 		if r.Config.IsOptional(t) {

@@ -11,8 +11,9 @@ import (
 	"github.com/capscore/capscore/sql"
 )
 
-// LoadRubric writes the run's validated rubric into the rb_* tables that ingest and the metric SQL
-// join against.
+// LoadRubric defines the macros every later statement uses (macros.sql, first of all statements),
+// then writes the run's validated rubric into the rb_* tables that ingest and the metric SQL join
+// against.
 type LoadRubric struct{}
 
 // Name implements pipeline.Stage.
@@ -24,6 +25,9 @@ func (LoadRubric) SharedAcrossMonths() bool { return true }
 // Run implements pipeline.Stage.
 func (LoadRubric) Run(ctx context.Context, r *pipeline.Run) error {
 	start := time.Now()
+	if err := r.DB.ExecFile(ctx, "macros"); err != nil {
+		return err
+	}
 	if err := r.DB.ExecFile(ctx, "rubric_tables"); err != nil {
 		return err
 	}
