@@ -85,11 +85,9 @@ func Validate(ctx context.Context, r *pipeline.Run) (*Validation, error) {
 	v := &Validation{Input: r.Config.Input, Month: r.Config.Month.String(),
 		Window: r.Window.From.String() + ".." + r.Window.To.String(), Outcome: "ok"}
 	start := time.Now()
-	// Ingest checks association types, areas and certifications against the rubric's tables.
+	// Ingest checks association types, areas and certifications against the rubric's tables; the
+	// rubric stage also defines the macros every statement uses.
 	if err := (LoadRubric{}).Run(ctx, r); err != nil {
-		return nil, err
-	}
-	if err := r.DB.ExecFile(ctx, "ingest_macros"); err != nil {
 		return nil, err
 	}
 	window := []any{dsql.Named("wfrom", r.Window.From.First()), dsql.Named("wto", r.Window.To.First())}
