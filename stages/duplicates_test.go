@@ -120,7 +120,7 @@ func TestSmallTableKeys(t *testing.T) {
 	in, appendLine := demoCopy(t)
 	// partners.csv: 14 data rows, row 1 P01,Contoso Data,US.
 	appendLine("partners/partners.csv", "P01,Another Name,FR")
-	// tenants.csv: 37 data rows, row 1 T01A,enterprise,public.
+	// tenants.csv: 38 data rows (T00Z, the history tenant, is the 38th), row 1 T01A,enterprise,public.
 	appendLine("tenants/tenants.csv", "T01A,smb,sovereign")
 	// associations.csv: 40 data rows, row 1 P01,T01A,CSP_T1,,2024-01-01, (no workload, no end);
 	// rows 42 to 47 each change one of the six key columns.
@@ -146,6 +146,6 @@ func TestSmallTableKeys(t *testing.T) {
 		{"certifications", "certifications.csv", int64(76), "duplicate key: first seen in certifications.csv row 1"},
 		{"enrollments", "enrollments.csv", int64(4), "duplicate key: first seen in enrollments.csv row 1"},
 		{"partners", "partners.csv", int64(15), "duplicate key: first seen in partners.csv row 1"},
-		{"tenants", "tenants.csv", int64(38), "duplicate key: first seen in tenants.csv row 1"},
+		{"tenants", "tenants.csv", int64(39), "duplicate key: first seen in tenants.csv row 1"},
 	})
 }
