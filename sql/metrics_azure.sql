@@ -148,20 +148,21 @@ FROM c
 ;
 -- Usage growth: % growth of attributed ACR, S against the growth base, over tenants covered in S
 -- or S-12 (a tenant covered but without usage adds 0 to both sums); 0 points below the base minimum.
+-- The sums are kept (unrounded) in az_growth: the recommendation planner starts from them.
+CREATE OR REPLACE TABLE az_growth AS
+SELECT c.set_key, c.partner_key,
+    sum(exact(CASE WHEN c.cov_s THEN coalesce(t.acr_s, 0) ELSE 0 END))::DOUBLE AS acr_now,
+    sum(exact(coalesce(t.acr_base, 0)))::DOUBLE AS acr_base, count(*) AS tenants
+FROM az_cov_t c
+LEFT JOIN az_pt t ON t.set_key = c.set_key AND t.partner_key = c.partner_key AND t.tenant_key = c.tenant_key
+WHERE c.cov_s OR c.cov_s12
+GROUP BY ALL
+;
 INSERT INTO measures
-WITH g AS (
-    SELECT c.set_key, c.partner_key,
-        sum(exact(CASE WHEN c.cov_s THEN coalesce(t.acr_s, 0) ELSE 0 END))::DOUBLE AS acr_now,
-        sum(exact(coalesce(t.acr_base, 0)))::DOUBLE AS acr_base, count(*) AS tenants
-    FROM az_cov_t c
-    LEFT JOIN az_pt t ON t.set_key = c.set_key AND t.partner_key = c.partner_key AND t.tenant_key = c.tenant_key
-    WHERE c.cov_s OR c.cov_s12
-    GROUP BY ALL
-)
 SELECT m.solution_area, m.track, m.metric, g.partner_key,
     unnest(growth_measure(g.acr_now, g.acr_base, m.base_minimum, 'acr_now', 'acr_base', 'tenants', g.tenants, 'base_minimum_usd'))
 FROM metric_set m
-JOIN g ON g.set_key = m.set_key
+JOIN az_growth g ON g.set_key = m.set_key
 WHERE m.family = 'azure' AND m.metric = 'usage_growth'
 ;
 -- Deployments: distinct services (not excluded) with attributed ACR > 0 over S-11..S.

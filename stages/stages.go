@@ -18,7 +18,7 @@ import (
 
 // All returns the stages of a monthly run in order.
 func All() []pipeline.Stage {
-	return []pipeline.Stage{LoadRubric{}, Ingest{}, Ready{}, Metrics{}, Score{}, Recommend{}, Eligibility{}, Reconcile{}, Changes{}, Check{}, InputsUnchanged{}, Export{}}
+	return []pipeline.Stage{LoadRubric{}, Ingest{}, Ready{}, Metrics{}, Score{}, Eligibility{}, Reconcile{}, Recommend{}, Changes{}, Check{}, InputsUnchanged{}, Export{}}
 }
 
 // logDone writes the one line per stage that operators read: rows and duration.

@@ -1,0 +1,280 @@
+package recommend
+
+import (
+	"context"
+	dsql "database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/capscore/capscore/duck"
+	"github.com/capscore/capscore/sql"
+)
+
+// areaKey names a partner-area.
+type areaKey struct {
+	partner int32
+	area    string
+}
+
+// Load reads the planner's state (the rs_* tables of recommend_state.sql) into areas, in partner
+// and area order.
+func Load(ctx context.Context, db *duck.DB) ([]*Area, error) {
+	l := &loader{db: db, byKey: map[areaKey]*Area{}}
+	for _, step := range []struct {
+		name string
+		scan func(*dsql.Rows) error
+	}{
+		{"recommend_load_areas", l.area},
+		{"recommend_load_metrics", l.metric},
+		{"recommend_load_steps", l.step},
+		{"recommend_load_requires", l.requires},
+		{"recommend_load_codes", l.code},
+		{"recommend_load_services", l.service},
+		{"recommend_load_azure", l.azure},
+		{"recommend_load_expiring", l.expiring},
+	} {
+		if err := l.each(ctx, step.name, step.scan); err != nil {
+			return nil, err
+		}
+	}
+	l.finish()
+	return l.areas, nil
+}
+
+type loader struct {
+	db       *duck.DB
+	areas    []*Area
+	byKey    map[areaKey]*Area
+	prereq   map[string][]string // area/track/metric -> required metrics
+	codes    map[string]map[string][]StepRef
+	neutral  string
+	ordinary []string
+}
+
+func (l *loader) each(ctx context.Context, name string, scan func(*dsql.Rows) error) error {
+	rows, err := l.db.Query(ctx, name, sqlfiles.Text(name))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return rows.Close()
+}
+
+func (l *loader) area(r *dsql.Rows) error {
+	a := &Area{}
+	if err := r.Scan(&a.PartnerKey, &a.PartnerID, &a.Area, &a.BestTotal, &a.Selected, &a.Status, &a.Total); err != nil {
+		return err
+	}
+	l.areas = append(l.areas, a)
+	l.byKey[areaKey{a.PartnerKey, a.Area}] = a
+	return nil
+}
+
+func (l *loader) metric(r *dsql.Rows) error {
+	var key areaKey
+	var track, services string
+	var threshold, baseMin, floor, value, now, base, acrNow, acrBase dsql.NullFloat64
+	var svc dsql.NullString
+	m := &Metric{}
+	if err := r.Scan(&key.partner, &key.area, &track, &m.Name, &m.Rule, &m.Max, &threshold, &baseMin, &floor,
+		&value, &m.Points, &now, &base, &acrNow, &acrBase, &svc); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil {
+		return nil
+	}
+	m.Threshold, m.baseMinimum, m.floor = threshold.Float64, baseMin.Float64, floor.Float64
+	if value.Valid {
+		v := value.Float64
+		m.Value = &v
+	}
+	m.tenantsNow, m.tenantsBase, m.acrNow, m.acrBase = now.Float64, base.Float64, acrNow.Float64, acrBase.Float64
+	if svc.Valid {
+		services = svc.String
+	}
+	if services != "" && services != "null" {
+		if err := json.Unmarshal([]byte(services), &m.services); err != nil {
+			return fmt.Errorf("services of %s %s: %w", a.PartnerID, a.Area, err)
+		}
+	}
+	t := a.track(track)
+	t.Metrics = append(t.Metrics, m)
+	return nil
+}
+
+// track finds or adds the area's track.
+func (a *Area) track(name string) *Track {
+	for _, t := range a.Tracks {
+		if t.Name == name {
+			return t
+		}
+	}
+	t := &Track{Name: name}
+	a.Tracks = append(a.Tracks, t)
+	return t
+}
+
+func (l *loader) step(r *dsql.Rows) error {
+	var key areaKey
+	var track, metric, requires string
+	s := &Step{}
+	if err := r.Scan(&key.partner, &key.area, &track, &metric, &s.N, &s.Role, &s.MinPeople, &s.Points, &s.PerPerson,
+		&s.People, &requires); err != nil {
+		return err
+	}
+	if err := json.Unmarshal([]byte(requires), &s.Requires); err != nil {
+		return fmt.Errorf("requires: %w", err)
+	}
+	if a := l.byKey[key]; a == nil {
+		return nil
+	} else if m := a.metric(track, metric); m != nil {
+		m.steps = append(m.steps, s)
+	}
+	return nil
+}
+
+func (l *loader) requires(r *dsql.Rows) error {
+	var area, track, metric, required string
+	if err := r.Scan(&area, &track, &metric, &required); err != nil {
+		return err
+	}
+	if l.prereq == nil {
+		l.prereq = map[string][]string{}
+	}
+	k := area + "/" + track + "/" + metric
+	l.prereq[k] = append(l.prereq[k], required)
+	return nil
+}
+
+func (l *loader) code(r *dsql.Rows) error {
+	var area, code string
+	var ref StepRef
+	if err := r.Scan(&area, &code, &ref.Track, &ref.Metric, &ref.Step); err != nil {
+		return err
+	}
+	if l.codes == nil {
+		l.codes = map[string]map[string][]StepRef{}
+	}
+	if l.codes[area] == nil {
+		l.codes[area] = map[string][]StepRef{}
+	}
+	l.codes[area][code] = append(l.codes[area][code], ref)
+	return nil
+}
+
+func (l *loader) service(r *dsql.Rows) error {
+	var name string
+	var neutral bool
+	if err := r.Scan(&name, &neutral); err != nil {
+		return err
+	}
+	if neutral {
+		if l.neutral == "" {
+			l.neutral = name
+		}
+	} else {
+		l.ordinary = append(l.ordinary, name)
+	}
+	return nil
+}
+
+func (l *loader) azure(r *dsql.Rows) error {
+	var key areaKey
+	var track string
+	az := &Azure{}
+	var assoc dsql.NullString
+	if err := r.Scan(&key.partner, &key.area, &track, &assoc, &az.Tenant, &az.AcrS, &az.AcrS1); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil || !assoc.Valid || l.neutral == "" {
+		return nil // no association type or no neutral service: no customer levers
+	}
+	az.AssociationType, az.Segment, az.NeutralService = assoc.String, track, l.neutral
+	deployed := map[string]bool{}
+	if m := a.metric(track, "deployments"); m != nil {
+		for _, s := range m.services {
+			deployed[s] = true
+		}
+	}
+	for _, s := range l.ordinary {
+		if !deployed[s] {
+			az.NewServices = append(az.NewServices, s)
+		}
+	}
+	a.Azure = az
+	for _, t := range a.Tracks {
+		for _, m := range t.Metrics {
+			if m.Rule != "linear" {
+				continue
+			}
+			switch m.Name {
+			case "net_customer_adds":
+				m.lever = "nca"
+			case "usage_growth":
+				m.lever = "growth"
+			case "deployments":
+				m.lever = "deploy"
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) expiring(r *dsql.Rows) error {
+	var key areaKey
+	var person, cert, earned, stops string
+	var ref StepRef
+	var drops bool
+	if err := r.Scan(&key.partner, &key.area, &person, &cert, &earned, &stops, &ref.Track, &ref.Metric, &ref.Step, &drops); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil {
+		return nil
+	}
+	var e *Expiring
+	if n := len(a.Expiring); n > 0 && a.Expiring[n-1].PersonID == person && a.Expiring[n-1].Certification == cert {
+		e = a.Expiring[n-1]
+	} else {
+		e = &Expiring{PersonID: person, Certification: cert, EarnedOn: earned, StopsCounting: stops}
+		a.Expiring = append(a.Expiring, e)
+	}
+	if drops {
+		e.Drops = append(e.Drops, ref)
+	}
+	return nil
+}
+
+// finish marks the certification metrics, their prerequisites and the codes each area counts.
+func (l *loader) finish() {
+	for _, a := range l.areas {
+		has := map[string]bool{}
+		for _, t := range a.Tracks {
+			has[t.Name] = true
+			for _, m := range t.Metrics {
+				if len(m.steps) > 0 {
+					m.lever = "skill"
+					m.requires = l.prereq[a.Area+"/"+t.Name+"/"+m.Name]
+				}
+			}
+		}
+		a.Codes = map[string][]StepRef{}
+		for code, refs := range l.codes[a.Area] {
+			for _, ref := range refs {
+				if has[ref.Track] && a.metric(ref.Track, ref.Metric) != nil {
+					a.Codes[code] = append(a.Codes[code], ref)
+				}
+			}
+		}
+	}
+}

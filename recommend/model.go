@@ -1,0 +1,272 @@
+// Package recommend plans what a partner can do next in an area: the smallest set of actions
+// (certify people, add customers, grow usage, deploy services) that qualifies it, and the points an
+// expiring certification takes with it. It works on the state the month's metric SQL left behind
+// (loaded by Load), re-scores that state under a change with the rubric's rules (linear, gated steps,
+// prerequisites, track selection), and never changes a published score: every plan is checked by
+// re-running the month with the translator's rows (package whatif).
+package recommend
+
+import "math"
+
+// Metric is one metric of one track as the planner models it.
+type Metric struct {
+	Name      string
+	Rule      string  // linear, gated_steps, best_of_options, sum_capped
+	Max       float64 // max points on the track
+	Threshold float64 // linear threshold
+	Points    float64 // the published points (kept as they are for metrics no lever moves)
+	Value     *float64
+
+	// lever says which change moves the metric: "skill" (certified people), "nca", "growth" and
+	// "deploy" (Azure customer levers); "" keeps the published points.
+	lever string
+	steps []*Step // skill: the metric's steps (one step 0 with role count for linear metrics)
+	// requires names the metrics that need a counted person before this one scores.
+	requires []string
+
+	// Azure figures.
+	tenantsNow, tenantsBase float64 // nca
+	floor                   float64 // nca: ACR floor of a customer
+	acrNow, acrBase         float64 // growth: exact sums
+	baseMinimum             float64 // growth
+	services                []string
+}
+
+// Step is one certification step of a skilling metric.
+type Step struct {
+	N         int
+	Role      string // gate, gate_and_points, scoring, count
+	MinPeople int
+	Points    float64
+	PerPerson float64
+	People    int
+	Requires  []int
+}
+
+// Track is one track of an area: its applicable metrics in output order.
+type Track struct {
+	Name    string
+	Metrics []*Metric
+}
+
+// Azure holds what the customer levers of an Azure area need.
+type Azure struct {
+	AssociationType string
+	Segment         string
+	// Tenant is the existing tenant more usage goes on ("" when none fits); AcrS and AcrS1 its ACR in
+	// S and S-1 (whether it already counts as a customer).
+	Tenant      string
+	AcrS, AcrS1 float64
+	// NeutralService is a service that counts for usage but not for deployments.
+	NeutralService string
+	// NewServices are ordinary services the partner does not deploy yet, by name.
+	NewServices []string
+}
+
+// Area is one partner-area: the tracks a change can select and what the levers need.
+type Area struct {
+	PartnerKey int32
+	PartnerID  string
+	Area       string
+	// BestTotal is true where the higher total selects the track (otherwise Selected stays).
+	BestTotal bool
+	Selected  string
+	Status    string
+	Total     float64
+	Tracks    []*Track
+	Azure     *Azure
+	// Codes maps each certification the area counts to the (track, metric, step) it serves.
+	Codes map[string][]StepRef
+	// Expiring are the area's certifications that stop counting soon.
+	Expiring []*Expiring
+}
+
+// StepRef names one step of one metric of one track.
+type StepRef struct {
+	Track, Metric string
+	Step          int
+}
+
+// Expiring is a counted certification that stops counting within the warning horizon, with the
+// steps the person drops out of without it.
+type Expiring struct {
+	PersonID, Certification string
+	EarnedOn, StopsCounting string
+	Drops                   []StepRef
+}
+
+// Change is a hypothetical change of an area's input: what each lever adds.
+type Change struct {
+	// People adds certified people per step (negative removes them).
+	People map[StepRef]int
+	// Customers new tenants, each with CustomerACR in S (at the floor).
+	Customers   int
+	CustomerACR float64
+	// Grow is extra ACR in S on the Azure tenant.
+	Grow float64
+	// Deploy new services with DeployACR each in S, on the Azure tenant or (none fitting) on a new one.
+	Deploy    int
+	DeployACR float64
+}
+
+// Score is an area re-scored under a change.
+type Score struct {
+	Points    map[string]map[string]float64 // track -> metric -> points
+	Totals    map[string]float64
+	Qualified map[string]bool
+	Zeros     map[string]int // metrics at 0 points per track
+	Selected  string
+}
+
+// round2 rounds like the score SQL (half away from zero, 2 decimals).
+func round2(x float64) float64 { return math.Round(x*100) / 100 }
+
+// linear is a linear metric's points for value v.
+func linear(max, threshold, v float64) float64 {
+	return round2(max * math.Min(1, math.Max(0, v)/threshold))
+}
+
+// Rescore scores the area under the change c with the rubric's rules and the qualifying score.
+func (a *Area) Rescore(c Change, qualifying float64) Score {
+	s := Score{Points: map[string]map[string]float64{}, Totals: map[string]float64{},
+		Qualified: map[string]bool{}, Zeros: map[string]int{}}
+	for _, t := range a.Tracks {
+		people := a.people(t, c)
+		pts := map[string]float64{}
+		// Points are summed in cents, as exact as the SQL's decimal sums.
+		var cents int64
+		for _, m := range t.Metrics {
+			p := a.metricPoints(t, m, c, people)
+			pts[m.Name] = p
+			cents += int64(math.Round(p * 100))
+			if p <= 0 {
+				s.Zeros[t.Name]++
+			}
+		}
+		total := float64(cents) / 100
+		s.Points[t.Name] = pts
+		s.Totals[t.Name] = total
+		s.Qualified[t.Name] = total >= qualifying && s.Zeros[t.Name] == 0
+	}
+	s.Selected = a.Selected
+	if a.BestTotal && len(a.Tracks) > 1 {
+		best := ""
+		for _, t := range a.Tracks {
+			if best == "" || better(s, t.Name, best) {
+				best = t.Name
+			}
+		}
+		s.Selected = best
+	}
+	return s
+}
+
+// better reports whether track x is selected over y: the higher total, then the one that qualifies,
+// then enterprise.
+func better(s Score, x, y string) bool {
+	if s.Totals[x] != s.Totals[y] {
+		return s.Totals[x] > s.Totals[y]
+	}
+	if s.Qualified[x] != s.Qualified[y] {
+		return s.Qualified[x]
+	}
+	return x == "enterprise"
+}
+
+// people is the certified people per step of the track's metrics under the change.
+func (a *Area) people(t *Track, c Change) map[string]map[int]int {
+	out := map[string]map[int]int{}
+	for _, m := range t.Metrics {
+		if m.lever != "skill" {
+			continue
+		}
+		out[m.Name] = map[int]int{}
+		for _, st := range m.steps {
+			n := st.People + c.People[StepRef{t.Name, m.Name, st.N}]
+			if n < 0 {
+				n = 0
+			}
+			out[m.Name][st.N] = n
+		}
+	}
+	return out
+}
+
+func (a *Area) metricPoints(t *Track, m *Metric, c Change, people map[string]map[int]int) float64 {
+	switch m.lever {
+	case "skill":
+		return skillPoints(m, people)
+	case "nca":
+		now := m.tenantsNow + float64(c.Customers)
+		if az := a.Azure; az != nil && az.Tenant != "" && az.AcrS < m.floor && az.AcrS1 < m.floor &&
+			az.AcrS+c.Grow+a.deployOnTenant(c) >= m.floor {
+			now++ // the tenant's usage crosses the floor
+		}
+		return linear(m.Max, m.Threshold, now-m.tenantsBase)
+	case "growth":
+		now := m.acrNow + float64(c.Customers)*c.CustomerACR + c.Grow + float64(c.Deploy)*c.DeployACR
+		base := m.acrBase + float64(c.Customers)*c.CustomerACR
+		if a.Azure == nil || a.Azure.Tenant == "" {
+			base += float64(c.Deploy) * c.DeployACR // deployed on a new tenant: its base is S
+		}
+		if base <= 0 || base < m.baseMinimum {
+			return 0
+		}
+		return linear(m.Max, m.Threshold, (now-base)*100/base)
+	case "deploy":
+		return linear(m.Max, m.Threshold, float64(len(m.services)+c.Deploy))
+	}
+	return m.Points
+}
+
+// deployOnTenant is the ACR the change's deployments put on the existing tenant.
+func (a *Area) deployOnTenant(c Change) float64 {
+	if a.Azure == nil || a.Azure.Tenant == "" {
+		return 0
+	}
+	return float64(c.Deploy) * c.DeployACR
+}
+
+// skillPoints scores a certification metric from its people per step: gates, gate-and-points steps,
+// scoring steps behind their gates, linear counts, and the people prerequisite.
+func skillPoints(m *Metric, people map[string]map[int]int) float64 {
+	for _, r := range m.requires {
+		for _, n := range people[r] {
+			if n <= 0 {
+				return 0
+			}
+		}
+	}
+	held := map[int]bool{}
+	for _, st := range m.steps {
+		if st.Role == "gate" || st.Role == "gate_and_points" {
+			held[st.N] = people[m.Name][st.N] >= st.MinPeople
+		}
+	}
+	var raw, credits float64
+	for _, st := range m.steps {
+		n := float64(people[m.Name][st.N])
+		reqs := true
+		for _, r := range st.Requires {
+			reqs = reqs && held[r]
+		}
+		switch st.Role {
+		case "gate_and_points":
+			if held[st.N] {
+				raw += st.Points
+				credits++
+			}
+		case "scoring":
+			if reqs {
+				raw += st.PerPerson * n
+				credits += n
+			}
+		case "count":
+			credits += n
+		}
+	}
+	if m.Rule == "gated_steps" {
+		return round2(math.Min(m.Max, math.Max(0, raw)))
+	}
+	return linear(m.Max, m.Threshold, credits)
+}

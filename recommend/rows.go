@@ -1,0 +1,260 @@
+package recommend
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/capscore/capscore/duck"
+	"github.com/capscore/capscore/sql"
+)
+
+// Kinds of rows the planner writes.
+const (
+	KindPath     = "path_to_qualify"
+	KindNoPath   = "no_path"
+	KindExpiring = "certification_expiring"
+)
+
+// Row is one row of recommend_plan.
+type Row struct {
+	PartnerKey    int32
+	PartnerID     string
+	Area          string
+	Track         string
+	Kind          string
+	Metric        string
+	Ord           int
+	PointsAtStake *float64
+	Action        string
+	Detail        string
+}
+
+// StepDetail is the detail of a path_to_qualify row: what the translator (package whatif) turns into
+// input rows.
+type StepDetail struct {
+	Step            int      `json:"step"`
+	Steps           int      `json:"steps"`
+	Lever           string   `json:"lever"`
+	Count           int      `json:"count"`
+	Certification   string   `json:"certification,omitempty"`
+	Certifications  []string `json:"certifications,omitempty"`
+	AcrUSD          float64  `json:"acr_usd,omitempty"`
+	USD             float64  `json:"usd,omitempty"`
+	Segment         string   `json:"segment,omitempty"`
+	AssociationType string   `json:"association_type,omitempty"`
+	Service         string   `json:"service,omitempty"`
+	Services        []string `json:"services,omitempty"`
+	TenantID        string   `json:"tenant_id,omitempty"`
+	PointsAdded     float64  `json:"points_added"`
+	TotalAfter      float64  `json:"total_after"`
+	Track           string   `json:"track"`
+	ChangesTrack    bool     `json:"changes_track"`
+}
+
+// Stats counts what Rows did.
+type Stats struct {
+	Areas, Planned, Paths, NoPaths, Expiring int
+	// Mismatched counts areas whose re-scored state did not give the published total; they get no
+	// plan (a planner that cannot reproduce the score cannot promise points).
+	Mismatched int
+}
+
+// Rows plans every area and returns the planner's rows: the path (or why there is none) for every
+// area that does not qualify, and the points each expiring certification takes with it.
+func Rows(areas []*Area, qualifying float64) ([]Row, Stats) {
+	var out []Row
+	var st Stats
+	for _, a := range areas {
+		st.Areas++
+		base := a.Rescore(Change{}, qualifying)
+		if math.Abs(base.Totals[base.Selected]-a.Total) > 0.005 || base.Selected != a.Selected {
+			st.Mismatched++
+			continue
+		}
+		if !done(base) {
+			st.Planned++
+			p := a.Plan(qualifying)
+			if p.NoPath != "" {
+				st.NoPaths++
+				out = append(out, a.noPathRow(p, base))
+			} else {
+				st.Paths++
+				out = append(out, a.pathRows(p)...)
+			}
+		}
+		for i, e := range a.Expiring {
+			st.Expiring++
+			out = append(out, a.expiringRow(e, i+1, qualifying))
+		}
+	}
+	return out, st
+}
+
+func ptr(f float64) *float64 { return &f }
+
+func (a *Area) row(kind, track, metric string, ord int, pts *float64, action string, detail any) Row {
+	b, _ := json.Marshal(detail)
+	return Row{PartnerKey: a.PartnerKey, PartnerID: a.PartnerID, Area: a.Area, Track: track, Kind: kind,
+		Metric: metric, Ord: ord, PointsAtStake: pts, Action: action, Detail: string(b)}
+}
+
+// pathRows are the plan's steps, on the area's selected track (the track the row is listed under);
+// each step names the track the area has after it.
+func (a *Area) pathRows(p Plan) []Row {
+	var out []Row
+	for i, s := range p.Steps {
+		d := StepDetail{Step: i + 1, Steps: len(p.Steps), Lever: s.Lever, Count: s.Count, PointsAdded: s.Points,
+			TotalAfter: s.Total, Track: s.Track, ChangesTrack: s.ChangesTrack}
+		metric := ""
+		switch s.Lever {
+		case LeverCertify:
+			d.Certification, d.Certifications = s.Codes[0], s.Codes
+			metric = a.certMetric(s.Steps)
+		case LeverAddCustomers:
+			d.AcrUSD, d.Segment, d.AssociationType, d.Service = a.floor(), a.Azure.Segment, a.Azure.AssociationType, a.Azure.NeutralService
+			metric = "net_customer_adds"
+		case LeverGrowUsage:
+			d.USD, d.TenantID, d.Service = s.USD, a.Azure.Tenant, a.Azure.NeutralService
+			metric = "usage_growth"
+		case LeverDeploy:
+			d.AcrUSD, d.Services, d.TenantID = DeployACR, a.Azure.NewServices[:s.Count], a.Azure.Tenant
+			if a.Azure.Tenant == "" {
+				d.Segment, d.AssociationType = a.Azure.Segment, a.Azure.AssociationType
+			}
+			metric = "deployments"
+		}
+		out = append(out, a.row(KindPath, a.Selected, metric, i+1, ptr(s.Points), a.actionText(s, d), d))
+	}
+	return out
+}
+
+// certMetric is the metric a certify step serves, on the selected track when it serves one there.
+func (a *Area) certMetric(refs []StepRef) string {
+	for _, r := range refs {
+		if r.Track == a.Selected {
+			return r.Metric
+		}
+	}
+	return refs[0].Metric
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// usd formats whole dollars with thousands separators.
+func usd(x float64) string {
+	s := fmt.Sprintf("%.0f", math.Ceil(x))
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// oneOf lists certification codes: all of them up to five, else the first four and how many more.
+func oneOf(codes []string) string {
+	if len(codes) == 1 {
+		return codes[0]
+	}
+	if len(codes) <= 5 {
+		return "one of " + strings.Join(codes[:len(codes)-1], ", ") + " or " + codes[len(codes)-1]
+	}
+	return fmt.Sprintf("one of %s or %d more", strings.Join(codes[:4], ", "), len(codes)-4)
+}
+
+func (a *Area) actionText(s Action, d StepDetail) string {
+	var t string
+	switch s.Lever {
+	case LeverCertify:
+		t = fmt.Sprintf("Certify %s in %s", plural(s.Count, "more person", "more people"), oneOf(s.Codes))
+	case LeverAddCustomers:
+		t = fmt.Sprintf("Add %s with at least %s USD ACR in a month", plural(s.Count, "net customer", "net customers"), usd(d.AcrUSD))
+	case LeverGrowUsage:
+		t = fmt.Sprintf("Grow usage by %s USD ACR in the month (for example on tenant %s)", usd(s.USD), d.TenantID)
+	case LeverDeploy:
+		t = fmt.Sprintf("Deploy %s (for example %s)", plural(s.Count, "more eligible service", "more eligible services"),
+			strings.Join(d.Services, ", "))
+	}
+	if s.Lever == LeverCertify && s.Points == 0 {
+		t += fmt.Sprintf(": no points by itself, it holds a step the next ones need (%.2f in all)", s.Total)
+	} else {
+		t += fmt.Sprintf(": %+.2f points, %.2f in all", s.Points, s.Total)
+	}
+	if s.ChangesTrack {
+		t += fmt.Sprintf("; this moves the area to the %s track", s.Track)
+	}
+	return t
+}
+
+// noPathRow says why no path was found.
+func (a *Area) noPathRow(p Plan, base Score) Row {
+	action := fmt.Sprintf("No path to %s found: %s", "qualify", p.NoPath)
+	if len(p.Blocking) > 0 {
+		action += " (" + strings.Join(p.Blocking, ", ") + ")"
+	} else {
+		action += fmt.Sprintf(" (%.2f points short)", p.Short)
+	}
+	metric := ""
+	if len(p.Blocking) > 0 {
+		metric = p.Blocking[0]
+	}
+	return a.row(KindNoPath, a.Selected, metric, 1, nil, action, map[string]any{
+		"reason": p.NoPath, "blocking_metrics": p.Blocking, "points_short": p.Short,
+		"total": base.Totals[base.Selected]})
+}
+
+// expiringRow is a certification about to stop counting with the points the area loses then.
+func (a *Area) expiringRow(e *Expiring, ord int, qualifying float64) Row {
+	lost, after := a.PointsLost(e, qualifying)
+	metric := ""
+	if len(e.Drops) > 0 {
+		metric = a.certMetric(e.Drops)
+	}
+	action := fmt.Sprintf("Renew %s of person %s before %s, when it stops counting", e.Certification, e.PersonID, e.StopsCounting)
+	if lost > 0 {
+		action += fmt.Sprintf(": the area would lose %.2f points", lost)
+	} else {
+		action += ": the area loses no points without it today"
+	}
+	return a.row(KindExpiring, a.Selected, metric, ord, ptr(lost), action, map[string]any{
+		"person_id": e.PersonID, "certification": e.Certification, "earned_on": e.EarnedOn,
+		"stops_counting": e.StopsCounting, "points_lost": lost, "total_after": after})
+}
+
+// Insert appends the rows to recommend_plan, a few hundred per statement, every value a parameter.
+func Insert(ctx context.Context, db *duck.DB, rows []Row) error {
+	const batch = 200
+	for lo := 0; lo < len(rows); lo += batch {
+		hi := min(lo+batch, len(rows))
+		groups := make([]string, hi-lo)
+		var args []any
+		for i, r := range rows[lo:hi] {
+			groups[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+			var pts any
+			if r.PointsAtStake != nil {
+				pts = *r.PointsAtStake
+			}
+			args = append(args, r.PartnerKey, r.PartnerID, r.Area, r.Track, r.Kind, r.Metric, r.Ord, pts, r.Action, r.Detail)
+		}
+		q := sqlfiles.Render("recommend_plan_insert", map[string]string{"rows": strings.Join(groups, ", ")})
+		if err := db.Exec(ctx, "recommend_plan_insert", q, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,2 @@
+-- Recommendation planner: reads the state table rs_areas (see recommend_state.sql).
+SELECT partner_key, partner_id, solution_area, track_selection = 'best_total', selected_track, status, total_points FROM rs_area ORDER BY partner_key, solution_area

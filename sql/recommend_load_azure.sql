@@ -1,0 +1,2 @@
+-- Recommendation planner: reads the state table rs_azure (see recommend_state.sql).
+SELECT partner_key, solution_area, track, association_type, coalesce(tenant_id, ''), coalesce(acr_s, 0), coalesce(acr_s1, 0) FROM rs_azure ORDER BY partner_key, solution_area

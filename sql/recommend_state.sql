@@ -1,0 +1,124 @@
+-- The state the recommendation planner starts from, for every area a partner has started (in progress,
+-- qualified or enrolled): the area, the metrics of the tracks a change can select, the certified people
+-- per step, the Azure figures the customer levers move, and the certifications about to stop counting.
+CREATE OR REPLACE TABLE rs_area AS
+SELECT a.partner_key, a.partner_id, a.solution_area, r.track_selection, a.track AS selected_track, a.status,
+    a.total_points::DOUBLE AS total_points
+FROM area_scores a
+JOIN rb_area r ON r.solution_area = a.solution_area
+WHERE a.status IN ('in_progress', 'qualified', 'enrolled')
+;
+-- Both tracks where the higher total selects the track; elsewhere the track the classification chose.
+CREATE OR REPLACE TABLE rs_metric AS
+SELECT m.partner_key, m.solution_area, m.track, m.metric, r.rule, m.max_points::DOUBLE AS max_points,
+    r.threshold, r.base_minimum, r.acr_floor, m.value, m.points::DOUBLE AS points,
+    json_extract(m.detail, '$.tenants_now')::DOUBLE AS tenants_now,
+    json_extract(m.detail, '$.tenants_base')::DOUBLE AS tenants_base,
+    g.acr_now, g.acr_base,
+    CASE WHEN m.metric = 'deployments' THEN json_extract_string(m.detail, '$.services[*]') END AS services
+FROM metric_scores m
+JOIN rs_area a ON a.partner_key = m.partner_key AND a.solution_area = m.solution_area
+    AND (a.track_selection = 'best_total' OR a.selected_track = m.track)
+JOIN rb_metric r ON r.solution_area = m.solution_area AND r.track = m.track AND r.metric = m.metric
+-- Azure usage growth: the exact sums behind the value (the detail has them rounded to cents).
+LEFT JOIN metric_set s ON r.rule = 'linear' AND m.metric = 'usage_growth' AND s.family = 'azure'
+    AND s.solution_area = m.solution_area AND s.track = m.track AND s.metric = m.metric
+LEFT JOIN az_growth g ON g.set_key = s.set_key AND g.partner_key = m.partner_key
+ORDER BY m.partner_key, m.solution_area, m.track, m.metric
+;
+-- Certified people per step of every certification metric of those tracks (0 where none).
+CREATE OR REPLACE TABLE rs_step AS
+SELECT m.partner_key, s.solution_area, s.track, s.metric, s.step, s.role, s.min_people, s.points,
+    s.points_per_person, coalesce(sp.people, 0) AS people,
+    coalesce((SELECT list(q.required_step ORDER BY q.required_step) FROM rb_step_requires q
+        WHERE q.solution_area = s.solution_area AND q.track = s.track AND q.metric = s.metric AND q.step = s.step), []) AS requires
+FROM rs_metric m
+JOIN rb_step s ON s.solution_area = m.solution_area AND s.track = m.track AND s.metric = m.metric
+LEFT JOIN skill_people sp ON sp.partner_key = m.partner_key AND sp.solution_area = s.solution_area
+    AND sp.track = s.track AND sp.metric = s.metric AND sp.step = s.step
+ORDER BY m.partner_key, s.solution_area, s.track, s.metric, s.step
+;
+-- The certifications a person can earn for a step on the as-of date (not retired by then).
+CREATE OR REPLACE TABLE rs_step_code AS
+SELECT sc.solution_area, sc.track, sc.metric, sc.step, sc.code
+FROM rb_step_cert sc
+JOIN rb_cert c ON c.code = sc.code
+CROSS JOIN params p
+WHERE c.retires_on IS NULL OR c.retires_on > p.asof
+ORDER BY sc.solution_area, sc.code, sc.track, sc.metric, sc.step
+;
+-- Metrics that need counted people in other metrics before they score (a prerequisite).
+CREATE OR REPLACE TABLE rs_requires_people AS
+SELECT solution_area, track, metric, required_metric FROM rb_requires_people
+ORDER BY ALL
+;
+-- Azure areas: the tenant more usage would go on (covered by an all-service association in S, with a
+-- growth base before S, so the base does not move; the one with the most ACR in S), the association
+-- type and the service new usage uses (one excluded from deployments, so it moves no deployment).
+CREATE OR REPLACE TABLE rs_azure AS
+WITH k AS (
+    SELECT a.partner_key, a.solution_area, a.selected_track AS track, s.set_key
+    FROM rs_area a
+    JOIN metric_set s ON s.solution_area = a.solution_area AND s.track = a.selected_track AND s.metric = 'usage_growth'
+    WHERE a.track_selection = 'azure_classification'
+),
+cand AS (
+    SELECT k.partner_key, k.solution_area, tn.tenant_id, t.acr_s, t.acr_s1
+    FROM k
+    JOIN az_cov_t c ON c.set_key = k.set_key AND c.partner_key = k.partner_key
+    JOIN az_pt t ON t.set_key = c.set_key AND t.partner_key = c.partner_key AND t.tenant_key = c.tenant_key
+    JOIN tenants tn ON tn.tenant_key = c.tenant_key
+    WHERE has_bit(c.mask_all, 23) AND c.base_idx < 23 AND t.acr_s > 0
+    QUALIFY row_number() OVER (PARTITION BY k.partner_key, k.solution_area ORDER BY t.acr_s DESC, tn.tenant_id) = 1
+)
+SELECT k.partner_key, k.solution_area, k.track,
+    (SELECT min(association_type) FROM rb_assoc_set_type x WHERE x.set_key = k.set_key) AS association_type,
+    c.tenant_id, c.acr_s, c.acr_s1
+FROM k LEFT JOIN cand c ON c.partner_key = k.partner_key AND c.solution_area = k.solution_area
+ORDER BY k.partner_key, k.solution_area
+;
+-- Services: one that counts for usage but not for deployments, and the ordinary services seen in the
+-- input (candidates for a new deployment), by name.
+CREATE OR REPLACE TABLE rs_service AS
+SELECT name, excluded_from_deployments AS neutral FROM rb_service WHERE excluded_from_deployments
+UNION ALL
+SELECT DISTINCT u.service, false FROM azure_consumption u
+WHERE u.service NOT IN (SELECT name FROM rb_service WHERE excluded_from_deployments OR security)
+ORDER BY neutral DESC, name
+;
+-- Certifications that stop counting within the warning horizon: the input row (its earned_on) and,
+-- per step of the partner's started areas, whether the person drops out of that step without it (no
+-- other counted certification of the step). A certification also held in a later-expiring row of the
+-- same person does not stop counting and is left out.
+CREATE OR REPLACE TABLE rs_expiring AS
+WITH rows AS (
+    SELECT c.partner_key, c.person_id, c.certification, c.earned_on,
+        least(c.expires_on, CASE WHEN r.retires_on IS NOT NULL THEN (r.retires_on + to_months(g.retired_grace_months))::DATE END) AS stops_counting
+    FROM certifications c
+    JOIN cert_counted cc ON cc.partner_key = c.partner_key AND cc.person_id = c.person_id AND cc.certification = c.certification
+    JOIN rb_cert r ON r.code = c.certification
+    CROSS JOIN params p CROSS JOIN rb_general g
+    WHERE c.earned_on <= p.asof AND (c.expires_on IS NULL OR c.expires_on >= p.asof)
+),
+counted_rows AS (
+    -- One counted row per person and certification (the one that lasts longest) ...
+    SELECT * FROM rows
+    QUALIFY row_number() OVER (PARTITION BY partner_key, person_id, certification
+        ORDER BY stops_counting DESC NULLS FIRST, earned_on DESC) = 1
+),
+soon AS (
+    -- ... when it stops within the horizon.
+    SELECT x.* FROM counted_rows x CROSS JOIN params p CROSS JOIN rb_general g
+    WHERE x.stops_counting IS NOT NULL AND x.stops_counting <= p.asof + g.expiry_warning_days
+)
+SELECT s.partner_key, s.person_id, s.certification, s.earned_on, s.stops_counting,
+    sc.solution_area, sc.track, sc.metric, sc.step,
+    NOT EXISTS (
+        SELECT 1 FROM cert_counted o JOIN rb_step_cert oc ON oc.code = o.certification
+        WHERE o.partner_key = s.partner_key AND o.person_id = s.person_id AND o.certification <> s.certification
+          AND oc.solution_area = sc.solution_area AND oc.track = sc.track AND oc.metric = sc.metric AND oc.step = sc.step
+    ) AS drops
+FROM soon s
+JOIN rb_step_cert sc ON sc.code = s.certification
+JOIN rs_metric m ON m.partner_key = s.partner_key AND m.solution_area = sc.solution_area AND m.track = sc.track AND m.metric = sc.metric
+ORDER BY s.partner_key, sc.solution_area, s.person_id, s.certification, sc.track, sc.metric, sc.step
