@@ -1,0 +1,133 @@
+package recommend
+
+import (
+	"reflect"
+	"testing"
+)
+
+// fixed is a metric no lever moves, at the given points.
+func fixed(name string, max, points float64) *Metric {
+	return &Metric{Name: name, Rule: "linear", Max: max, Threshold: 1, Points: points}
+}
+
+// dataAI is a Data & AI track: net customer adds 30, usage growth 20, deployments 10 (fixed at the
+// given points) and intermediate certifications as gated steps 1 and 2 (gates) and 3 (4 points a
+// person, behind both gates), max 40.
+func dataAI(track string, nca, growth, deploy float64, gateRole string, gateMin, gatePts float64, people [3]int) *Area {
+	skill := &Metric{Name: "intermediate_certifications", Rule: "gated_steps", Max: 40, lever: "skill", steps: []*Step{
+		{N: 1, Role: gateRole, MinPeople: int(gateMin), Points: gatePts, People: people[0]},
+		{N: 2, Role: gateRole, MinPeople: int(gateMin), Points: gatePts, People: people[1]},
+		{N: 3, Role: "scoring", PerPerson: 4, People: people[2], Requires: []int{1, 2}},
+	}}
+	t := &Track{Name: track, Metrics: []*Metric{fixed("net_customer_adds", 30, nca), skill,
+		fixed("usage_growth", 20, growth), fixed("deployments", 10, deploy)}}
+	return &Area{PartnerID: "P", Area: "data_ai", Selected: track, Tracks: []*Track{t}, Codes: map[string][]StepRef{
+		"AZ-104": {{track, "intermediate_certifications", 1}},
+		"AZ-305": {{track, "intermediate_certifications", 2}},
+		"DP-100": {{track, "intermediate_certifications", 3}},
+		"DP-203": {{track, "intermediate_certifications", 3}},
+	}}
+}
+
+type stepWant struct {
+	lever  string
+	codes  []string
+	count  int
+	usd    float64
+	points float64
+	total  float64
+}
+
+func checkPlan(t *testing.T, p Plan, want []stepWant) {
+	t.Helper()
+	if p.NoPath != "" {
+		t.Fatalf("no path: %s (%v)", p.NoPath, p.Blocking)
+	}
+	var got []stepWant
+	for _, s := range p.Steps {
+		got = append(got, stepWant{s.Lever, s.Codes, s.Count, s.USD, s.Points, s.Total})
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("plan\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// SMB track, gates held (one AZ-104 and one AZ-305 person: 4 + 4), nobody in step 3:
+// 30 + 20 + 10 + 8 = 68. One person in DP-100 or DP-203 adds 4 points: 72 >= 70.
+func TestPlanOnePersonInTheScoringStep(t *testing.T) {
+	a := dataAI("smb", 30, 20, 10, "gate_and_points", 1, 4, [3]int{1, 1, 0})
+	checkPlan(t, a.Plan(70), []stepWant{{LeverCertify, []string{"DP-100", "DP-203"}, 1, 0, 4, 72}})
+}
+
+// Enterprise track, no gate held: 30 + 20 + 10 + 0 = 60 and the skilling metric at 0 blocks.
+// Both gates need 2 people (no points by themselves), then 4 points a person in step 3:
+// 60 + 4n >= 70 gives n = 3 (72).
+func TestPlanFillsTheGatesFirst(t *testing.T) {
+	a := dataAI("enterprise", 30, 20, 10, "gate", 2, 0, [3]int{0, 0, 0})
+	checkPlan(t, a.Plan(70), []stepWant{
+		{LeverCertify, []string{"AZ-104"}, 2, 0, 0, 60},
+		{LeverCertify, []string{"AZ-305"}, 2, 0, 0, 60},
+		{LeverCertify, []string{"DP-100", "DP-203"}, 3, 0, 12, 72},
+	})
+}
+
+// Usage growth 20 points at 20 %: base 10,000 USD, now 10,500 (5 % = 5 points). With net customer
+// adds 15, skilling 30 and deployments 10 fixed the total is 60; growth must give 15 points, i.e.
+// 15 %: now 11,500, so 1,000 USD more on the tenant (999 USD gives 14.99 % = 14.99 points, 69.99).
+func TestPlanGrowUsageExactDollars(t *testing.T) {
+	growth := &Metric{Name: "usage_growth", Rule: "linear", Max: 20, Threshold: 20, lever: "growth",
+		acrNow: 10500, acrBase: 10000, baseMinimum: 1000}
+	tr := &Track{Name: "enterprise", Metrics: []*Metric{fixed("net_customer_adds", 30, 15),
+		fixed("intermediate_certifications", 40, 30), growth, fixed("deployments", 10, 10)}}
+	a := &Area{PartnerID: "P", Area: "infrastructure", Selected: "enterprise", Tracks: []*Track{tr},
+		Azure: &Azure{AssociationType: "CSP_T1", Segment: "enterprise", Tenant: "T1", AcrS: 5000, AcrS1: 5000,
+			NeutralService: "Virtual Machines"}}
+	if s := a.Rescore(Change{}, 70); s.Totals["enterprise"] != 60 {
+		t.Fatalf("start total %v, want 60", s.Totals["enterprise"])
+	}
+	checkPlan(t, a.Plan(70), []stepWant{{LeverGrowUsage, nil, 1, 1000, 10, 70}})
+}
+
+// SMB track, gates held by one person each, two people in step 3: 30 + 0 + 10 + (4 + 4 + 8) = 56.
+// The AZ-104 person's certification expires: step 1 is no longer held, so it loses its 4 points
+// and step 3 its 8 (it requires step 1): 12 points lost, 44 left.
+func TestPointsLostWhenAGateExpires(t *testing.T) {
+	a := dataAI("smb", 30, 0, 10, "gate_and_points", 1, 4, [3]int{1, 1, 2})
+	lost, after := a.PointsLost(&Expiring{PersonID: "p1", Certification: "AZ-104",
+		Drops: []StepRef{{"smb", "intermediate_certifications", 1}}}, 70)
+	if lost != 12 || after != 44 {
+		t.Errorf("lost %v, after %v; want 12 and 44", lost, after)
+	}
+	// A second AZ-104 person holds the gate: nothing is lost.
+	a = dataAI("smb", 30, 0, 10, "gate_and_points", 1, 4, [3]int{2, 1, 2})
+	if lost, _ := a.PointsLost(&Expiring{Drops: []StepRef{{"smb", "intermediate_certifications", 1}}}, 70); lost != 0 {
+		t.Errorf("lost %v with the gate still held, want 0", lost)
+	}
+}
+
+// No lever moves usage growth (fixed at 0): no path, and the row names the blocking metric.
+func TestNoPathNamesTheBlockingMetric(t *testing.T) {
+	a := dataAI("smb", 30, 0, 10, "gate_and_points", 1, 4, [3]int{1, 1, 5})
+	p := a.Plan(70)
+	if p.NoPath == "" || !reflect.DeepEqual(p.Blocking, []string{"usage_growth"}) {
+		t.Errorf("plan %+v, want no path blocked by usage_growth", p)
+	}
+}
+
+// Two tracks, the higher total selected: enterprise 66 (selected), smb 64. A person certified in a
+// code both tracks count adds 4 points on enterprise (70, qualifies) and 10 on smb (74, higher, and
+// qualifies): the area moves to smb, and the step says so.
+func TestPlanSaysWhenTheTrackChanges(t *testing.T) {
+	mk := func(name string, other, perPerson float64) *Track {
+		return &Track{Name: name, Metrics: []*Metric{fixed("net_customer_adds", 60, other),
+			{Name: "intermediate_certifications", Rule: "gated_steps", Max: 40, lever: "skill",
+				steps: []*Step{{N: 0, Role: "scoring", PerPerson: perPerson, People: 1}}}}}
+	}
+	a := &Area{PartnerID: "P", Area: "modern_work", BestTotal: true, Selected: "enterprise",
+		Tracks: []*Track{mk("enterprise", 62, 4), mk("smb", 54, 10)},
+		Codes: map[string][]StepRef{"MS-900": {{"enterprise", "intermediate_certifications", 0}, {"smb", "intermediate_certifications", 0}}}}
+	p := a.Plan(70)
+	if len(p.Steps) != 1 || p.Steps[0].Track != "smb" || !p.Steps[0].ChangesTrack || p.Steps[0].Total != 74 || p.Steps[0].Points != 8 {
+		t.Errorf("plan %+v, want one step moving the area to smb at 74 (+8 over enterprise's 66)", p.Steps)
+	}
+}
