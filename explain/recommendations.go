@@ -11,8 +11,9 @@ import (
 )
 
 // recommendationColumns are the columns explain shows of a recommendation, read from whichever of
-// them the month's file has: kind, priority, metric, message and detail today; action and
-// points_at_stake too in a file that carries them (action then replaces message).
+// them the month's file has: from schema version 5 on kind, priority, metric (NULL for a row about
+// the whole area), points_at_stake, action and detail; before it message in place of action and
+// no points_at_stake.
 var recommendationColumns = []string{"track", "kind", "priority", "metric", "action", "message", "detail", "points_at_stake"}
 
 // recommendations reads the month's recommendations of one partner-area on track, with the columns

@@ -60,7 +60,8 @@ func WriteText(w io.Writer, e *Explanation) error {
 			head = fmt.Sprintf("%d ", *r.Priority)
 		}
 		text := r.Action
-		if r.PointsAtStake != nil {
+		// A renewal_risk action already says how many points the area is short.
+		if r.PointsAtStake != nil && r.Kind != "renewal_risk" {
 			text += fmt.Sprintf(" (%s points at stake)", *r.PointsAtStake)
 		}
 		if d := strings.TrimSpace(r.Detail); d != "" && !strings.HasPrefix(d, "{") && !strings.HasPrefix(d, "[") {

@@ -35,7 +35,9 @@ func Markdown() string {
 	w("  total order, and written in row groups of at most the listed size, so a reader filtering on\n")
 	w("  `partner_id` skips the row groups whose min/max statistics exclude it. The run verifies both.\n")
 	w("- **Compression.** zstd.\n")
-	w("- **Changes.** Columns are only ever added; the column's *since* says in which schema version.\n")
+	w("- **Changes.** Columns are only ever added, with one exception: schema version 5 replaced\n")
+	w("  `recommendations.message` by `action` (months published before keep `message`). The column's\n")
+	w("  *since* says in which schema version it was added.\n")
 	w("  Each run verifies every written file against these declarations (names, types, order) with a\n")
 	w("  second Parquet reader before it publishes anything.\n\n")
 

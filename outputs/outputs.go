@@ -11,14 +11,18 @@ import (
 )
 
 // SchemaVersion is the version of the published schemas. It grows by one whenever a column is
-// added to any table; columns are never removed, renamed or retyped within a major layout.
+// added to any table; columns are never renamed or retyped within a major layout, and removed
+// only once: version 5 replaced recommendations.message by action (months published before keep
+// message).
 //
 //   - 1: the first published tables.
 //   - 2: points as DECIMAL(5,2); snapshot_month, as_of, run_id and rubric_id in every table;
 //     partner_name and country in area_scores; priority in recommendations; footer metadata.
 //   - 3: customer_eligibility and skilling_eligibility.
 //   - 4: score_changes.
-const SchemaVersion = 4
+//   - 5: recommendations rebuilt: the kinds of RecommendationKinds, priority as the row's rank
+//     within its partner-area, points_at_stake, and action in place of message.
+const SchemaVersion = 5
 
 // Names of the published tables.
 const (
@@ -325,36 +329,7 @@ func All() []Table {
 				colRunID,
 			},
 		},
-		{
-			Name:     Recommendations,
-			RowPer:   "an action for a partner x solution area, on the selected track",
-			Key:      []string{"partner_id", "solution_area", "priority", "metric", "message"},
-			SortBy:   []string{"partner_id", "solution_area", "priority", "metric", "message"},
-			SortNote: "priority is the kind's rank (see below), so each partner-area lists what blocks qualification first.",
-			Notes: []string{
-				"Kinds, by priority: 1 `metric_at_zero` (a metric at 0 points blocks qualification), " +
-					"2 `distance_to_threshold` (a linear metric between 0 and full points), " +
-					"3 `certification_expiring` (a counted certification stops counting within the warning horizon), " +
-					"4 `customer_below_acr_floor` (an Azure customer with usage in S below the net-customer-adds floor).",
-			},
-			RowGroupSize: rowGroupSize,
-			Columns: []Column{
-				colSnapshotMonth,
-				colAsOf,
-				colPartnerID,
-				colArea,
-				{Name: "track", Type: Text, Since: 1, Meaning: "The selected track of the area (as in `area_scores`)."},
-				{Name: "kind", Type: Text, Since: 1, Meaning: "What to act on: `metric_at_zero`, `distance_to_threshold`, " +
-					"`certification_expiring` or `customer_below_acr_floor`."},
-				{Name: "priority", Type: Int32, Since: 2, Meaning: "The kind's rank, 1 (most urgent) to 4."},
-				{Name: "metric", Type: Text, Since: 1, Meaning: "The metric the action improves."},
-				{Name: "message", Type: Text, Since: 1, Meaning: "The action in words."},
-				{Name: "detail", Type: Text, Since: 1, Meaning: "JSON text with the figures behind the message (value, threshold, " +
-					"missing points; person, certification and the day it stops counting; tenant, ACR and floor)."},
-				colRubricID,
-				colRunID,
-			},
-		},
+		recommendationsTable(),
 		{
 			Name:   Rejects,
 			RowPer: "rejected input row",
@@ -380,6 +355,81 @@ func All() []Table {
 			},
 		},
 	}, append(eligibilityTables(), scoreChangesTable())...)
+}
+
+// RecommendationKind is one kind of recommendations row.
+type RecommendationKind struct {
+	// Kind is the value of the kind column.
+	Kind string
+	// Rank orders the kinds within a partner-area: rows of a lower rank come first.
+	Rank int
+	// Meaning says when a row of the kind is written.
+	Meaning string
+	// PointsAtStake says what points_at_stake holds in a row of the kind.
+	PointsAtStake string
+}
+
+// RecommendationKinds are the kinds of recommendations rows, by rank.
+var RecommendationKinds = []RecommendationKind{
+	{"path_to_qualify", 1, "one step of the plan that reaches the qualifying score with every metric above 0 " +
+		"(`detail`: `step` of `steps`, the `lever` and its figures)",
+		"the points the step adds"},
+	{"no_path", 1, "no plan within the levers reaches qualification", "NULL"},
+	{"metric_at_zero", 2, "the area is not qualified and an applicable metric of the selected track scores 0 points " +
+		"(every metric needs more than 0 points to qualify)", "the metric's maximum points"},
+	{"renewal_risk", 3, "the area is enrolled and either has not qualified in any month of S-5..S, or is not qualified in S " +
+		"and its only qualifying month of S-5..S is S-5, so it drops out of the window next month",
+		"the points short of the qualifying score; NULL when the total reaches it (a metric at 0 holds it back)"},
+	{"certification_expiring", 4, "a counted certification stops counting (expiry, or the end of its exam's retirement grace) " +
+		"within the warning horizon", "the points the area loses when that certification stops counting, computed by scoring without it"},
+	{"customer_below_floor", 5, "a customer that does not count now because its usage in the partner's units is below the " +
+		"metric's floor (Azure ACR, Business Applications revenue or MCV, security ACR over twelve months, active users " +
+		"against paid licences); `detail` has the tenant, the figure, the floor and the amount missing",
+		"the points the customer would add if it counted; a customer that would add none has no row"},
+	{"get_started", 6, "an area with status `not_started` where the partner shows some activity (a metric with a value " +
+		"above 0 on either track, or a counted certified person in the area's catalogue); at most one per area", "NULL"},
+}
+
+// recommendationsTable declares recommendations (rebuilt in schema version 5).
+func recommendationsTable() Table {
+	kinds := "Kinds, by rank:\n"
+	for _, k := range RecommendationKinds {
+		kinds += fmt.Sprintf("\n- %d `%s`: %s. `points_at_stake`: %s.", k.Rank, k.Kind, k.Meaning, k.PointsAtStake)
+	}
+	return Table{
+		Name:     Recommendations,
+		RowPer:   "an action for a partner x solution area, on the selected track",
+		Key:      []string{"partner_id", "solution_area", "priority"},
+		SortBy:   []string{"partner_id", "solution_area", "priority"},
+		SortNote: "priority ranks the rows of each partner-area, so each lists the way to qualify first.",
+		Notes: []string{
+			"Rows are written for the selected track of areas with status `in_progress`, `qualified` or `enrolled`, " +
+				"plus `get_started` rows for areas with status `not_started`.",
+			kinds,
+			"Months published before schema version 5 have the kinds `metric_at_zero`, `distance_to_threshold`, " +
+				"`certification_expiring` and `customer_below_acr_floor`, a `message` column instead of `action`, " +
+				"no `points_at_stake`, and `priority` as the kind's rank (1 to 4).",
+		},
+		RowGroupSize: rowGroupSize,
+		Columns: []Column{
+			colSnapshotMonth,
+			colAsOf,
+			colPartnerID,
+			colArea,
+			{Name: "track", Type: Text, Since: 1, Meaning: "The selected track of the area (as in `area_scores`)."},
+			{Name: "kind", Type: Text, Since: 1, Meaning: "What to act on (see the kinds below)."},
+			{Name: "metric", Type: Text, Since: 1, Meaning: "The metric the action improves.",
+				Null: "when the row is about the whole area rather than one metric (always for `renewal_risk` and `get_started`)"},
+			{Name: "priority", Type: Int32, Since: 2, Meaning: "The row's rank within the partner-area, 1 first: by the kind's rank, " +
+				"then by step (`path_to_qualify`), points at stake (largest first) or rubric order."},
+			{Name: "points_at_stake", Type: Points, Since: 5, Meaning: "The points the action is about; what they are depends on the kind (see below).",
+				Null: "for `no_path` and `get_started`, and `renewal_risk` when the total reaches the qualifying score"},
+			{Name: "action", Type: Text, Since: 5, Meaning: "What to do, in the partner's units (USD, people, active users)."},
+			{Name: "detail", Type: Text, Since: 1, Meaning: "JSON text with the figures behind the action; `{}` when there is nothing more to say."},
+			colRubricID,
+			colRunID,
+		},
+	}
 }
 
 // ScoreChangeMetrics are the metrics whose point deltas score_changes carries, one column each

@@ -88,3 +88,22 @@ func TestDeclarations(t *testing.T) {
 		}
 	}
 }
+
+// TestRecommendationKinds: each kind once, listed by rank, with what points_at_stake holds.
+func TestRecommendationKinds(t *testing.T) {
+	seen := map[string]bool{}
+	prev := 0
+	for _, k := range RecommendationKinds {
+		if seen[k.Kind] {
+			t.Errorf("kind %s listed twice", k.Kind)
+		}
+		seen[k.Kind] = true
+		if k.Rank < prev || k.Rank < 1 {
+			t.Errorf("kind %s: rank %d after %d", k.Kind, k.Rank, prev)
+		}
+		prev = k.Rank
+		if k.Meaning == "" || k.PointsAtStake == "" {
+			t.Errorf("kind %s: meaning or points_at_stake not said", k.Kind)
+		}
+	}
+}

@@ -377,7 +377,7 @@ func (ld *loader) near(ctx context.Context, p *Page, month pipeline.Month) error
 	args := []any{dsql.Named("threshold", Threshold), dsql.Named("near", NearPoints), dsql.Named("limit", ld.limit)}
 	return ld.query(ctx, "report_near", map[string]string{"area_scores": path}, args, func(r *dsql.Rows) error {
 		var n NearRow
-		if err := r.Scan(&n.PartnerID, &n.Area, &n.Track, &n.Status, &n.Total, &n.AllMetricsPositive, &n.Action, &p.Near.Total); err != nil {
+		if err := r.Scan(&n.PartnerID, &n.Area, &n.Track, &n.Status, &n.Total, &n.AllMetricsPositive, &n.Action, &n.Stake, &p.Near.Total); err != nil {
 			return err
 		}
 		n.AreaLabel = areaLabel(n.Area)
@@ -388,7 +388,8 @@ func (ld *loader) near(ctx context.Context, p *Page, month pipeline.Month) error
 }
 
 // pathActions creates the view report_path_actions from the month's recommendations: the action
-// column when the file has one (else message), ranked by priority when the file has it.
+// column when the file has one (else message), ranked by priority when the file has it, with
+// points_at_stake when the file has it (schema version 5).
 func (ld *loader) pathActions(ctx context.Context, p *Page, month pipeline.Month) error {
 	empty := func() error { return ld.db.ExecFile(ctx, "report_no_path_actions") }
 	path, err := ld.path(tableRecommendations, month)
@@ -422,8 +423,12 @@ func (ld *loader) pathActions(ctx context.Context, p *Page, month pipeline.Month
 	if cols["priority"] {
 		order = "priority, " + action
 	}
+	stake := "NULL"
+	if cols["points_at_stake"] {
+		stake = "points_at_stake"
+	}
 	if err := ld.db.Exec(ctx, "report_path_actions", sqlfiles.Render("report_path_actions",
-		map[string]string{"recommendations": path, "action": action, "order": order})); err != nil {
+		map[string]string{"recommendations": path, "action": action, "stake": stake, "order": order})); err != nil {
 		return err
 	}
 	n, err := ld.db.Count(ctx, "SELECT count(*) FROM report_path_actions")

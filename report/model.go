@@ -128,6 +128,8 @@ type NearRow struct {
 	AllMetricsPositive                        bool
 	// Action is the top path_to_qualify action, "" when there is none.
 	Action string
+	// Stake is the points that action adds, 0 when there is none or the month's file does not say.
+	Stake float64
 }
 
 // Movers are the qualification changes since the previous published month.

@@ -197,6 +197,35 @@ func TestPathToQualifyAction(t *testing.T) {
 	}
 }
 
+// TestPathToQualifyStake: a schema version 5 file carries points_at_stake; the near list shows the
+// points the top step adds beside its action.
+func TestPathToQualifyStake(t *testing.T) {
+	out := writeFixture(t)
+	m, _ := pipeline.ParseMonth("2026-09")
+	copyRows(t, fixtureDB(t), pipeline.NewLayout(out).TableFile(tableRecommendations, m),
+		"partner_id, solution_area, track, kind, metric, priority, points_at_stake, action",
+		`('P2','data_ai','smb','metric_at_zero','deployments',3,10.00::DECIMAL(5,2),'Earn points in deployments'),
+		('P2','data_ai','smb','path_to_qualify','net_customer_adds',1,12.50::DECIMAL(5,2),'Add 2 customers'),
+		('P2','data_ai','smb','path_to_qualify','intermediate_certifications',2,4.00::DECIMAL(5,2),'Certify one more person')`)
+	p := load(t, out, Options{})
+	var got *NearRow
+	for i, n := range p.Near.Rows {
+		if n.PartnerID == "P2" && n.Area == "data_ai" {
+			got = &p.Near.Rows[i]
+		}
+	}
+	if got == nil || got.Action != "Add 2 customers" || got.Stake != 12.5 {
+		t.Fatalf("P2/data_ai near row %+v, want the step of priority 1 with 12.5 points", got)
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "Add 2 customers (+12.5 points)") {
+		t.Error("the page does not show the step's points beside its action")
+	}
+}
+
 // TestEmptyMonth: a published month without area rows says so instead of drawing nothing.
 func TestEmptyMonth(t *testing.T) {
 	out := t.TempDir()

@@ -6,7 +6,7 @@ SELECT 'metric_scores', partner_id, solution_area, track FROM metric_scores
 WHERE partner_id IS NULL OR solution_area IS NULL OR track IS NULL OR metric IS NULL
 UNION ALL
 SELECT 'recommendations', partner_id, solution_area, track FROM recommendations
-WHERE partner_id IS NULL OR solution_area IS NULL OR priority IS NULL OR metric IS NULL OR message IS NULL
+WHERE partner_id IS NULL OR solution_area IS NULL OR track IS NULL OR kind IS NULL OR priority IS NULL OR action IS NULL
 UNION ALL
 SELECT 'rejects', table_name, file, row_number::VARCHAR FROM rejects
 WHERE table_name IS NULL OR file IS NULL OR row_number IS NULL

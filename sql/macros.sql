@@ -69,6 +69,11 @@ CREATE OR REPLACE TEMP MACRO band_name_of(fam, lo, lo_excl, hi, hi_excl, sticky)
     concat_ws('|', CASE fam WHEN 'modern_work' THEN 'modern_work' ELSE 'security' END,
         lo, coalesce(lo_excl, false), hi, coalesce(hi_excl, false), coalesce(sticky, false))
 ;
+-- An amount in a recommendation's words: a whole number without decimals (500), any other with two
+-- (0.20); large numbers stay in plain digits.
+CREATE OR REPLACE TEMP MACRO amount_text(x) AS
+    CASE WHEN x = trunc(x) THEN x::BIGINT::VARCHAR ELSE printf('%.2f', x) END
+;
 
 -- Ingest: parsing and checks. A raw value arrives as text (CSV) or as its Parquet type. typeof(x)
 -- is folded when the statement is bound, so a column that already has the contract's type is used
