@@ -233,8 +233,19 @@ func TestWriteInput(t *testing.T) {
 	if err := whatif.WriteInput(src, dst, nil); err == nil || !strings.Contains(err.Error(), "exists already") {
 		t.Errorf("existing dst: %v", err)
 	}
-	if err := whatif.WriteInput(src, filepath.Join(src, "copy"), nil); err == nil || !strings.Contains(err.Error(), "inside") {
-		t.Errorf("dst inside src: %v", err)
+	for _, inside := range []string{filepath.Join(src, "copy"), filepath.Join(src, "new", "deeper", "copy")} {
+		if err := whatif.WriteInput(src, inside, nil); err == nil || !strings.Contains(err.Error(), "inside") {
+			t.Errorf("dst inside src: %v", err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(src, "new")); err == nil {
+		t.Error("a refused dst inside src left a folder in src")
+	}
+	// Missing parents of dst are created.
+	if err := whatif.WriteInput(src, filepath.Join(root, "a", "b", "copy"), nil); err != nil {
+		t.Errorf("dst with new parents: %v", err)
+	} else if got := read(t, filepath.Join(root, "a", "b", "copy", "README.md")); got != "hello" {
+		t.Errorf("copy with new parents: README.md %q", got)
 	}
 	if err := whatif.WriteInput(dst, filepath.Join(root, "again"), tables); err == nil || !strings.Contains(err.Error(), "whatif.csv") {
 		t.Errorf("whatif.csv in src: %v", err)

@@ -12,12 +12,12 @@ import (
 	"strings"
 )
 
-// WriteInput copies the input folder src to dst, which must not exist yet, and adds the rows of t
-// as FileName in each table folder that receives rows, with the table's header. Files are copied
-// byte for byte (links are followed, so dst holds plain files and folders); a table folder that
-// src lacks is created. It fails on a table it has no header for, a row of the wrong length, a dst
-// inside src, a file that is neither a regular file nor a folder, and when src already holds a
-// FileName where rows go.
+// WriteInput copies the input folder src to dst, which must not exist yet (its parent folders are
+// created), and adds the rows of t as FileName in each table folder that receives rows, with the
+// table's header. Files are copied byte for byte (links are followed, so dst holds plain files and
+// folders); a table folder that src lacks is created. It fails on a table it has no header for, a
+// row of the wrong length, a dst inside src (also a new one), a file that is neither a regular
+// file nor a folder, and when src already holds a FileName where rows go.
 func WriteInput(src, dst string, t Tables) error {
 	for table, rows := range t {
 		h := header[table]
@@ -69,18 +69,35 @@ func copyInput(src, dst string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	absDst, err := filepath.Abs(dst)
+	realDst, err := resolve(dst)
 	if err != nil {
 		return err
 	}
-	// The parent exists (or the copy fails anyway): resolve it to compare real paths.
-	if parent, err := filepath.EvalSymlinks(filepath.Dir(absDst)); err == nil {
-		absDst = filepath.Join(parent, filepath.Base(absDst))
-	}
-	if rel, err := filepath.Rel(real, absDst); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+	if rel, err := filepath.Rel(real, realDst); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return fmt.Errorf("%s is inside %s", dst, src)
 	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
 	return copyDir(real, dst, map[string]bool{})
+}
+
+// resolve returns the absolute path p would have with the links of its existing part resolved.
+func resolve(p string) (string, error) {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", err
+	}
+	rest := ""
+	for dir := abs; ; dir = filepath.Dir(dir) {
+		if real, err := filepath.EvalSymlinks(dir); err == nil {
+			return filepath.Join(real, rest), nil
+		}
+		if filepath.Dir(dir) == dir {
+			return abs, nil
+		}
+		rest = filepath.Join(filepath.Base(dir), rest)
+	}
 }
 
 // copyDir copies the folder src (a real path) into the new folder dst; open holds the real paths
