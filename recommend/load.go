@@ -31,6 +31,7 @@ func Load(ctx context.Context, db *duck.DB) ([]*Area, error) {
 		{"recommend_load_codes", l.code},
 		{"recommend_load_services", l.service},
 		{"recommend_load_azure", l.azure},
+		{"recommend_load_bizapps", l.bizapps},
 		{"recommend_load_expiring", l.expiring},
 	} {
 		if err := l.each(ctx, step.name, step.scan); err != nil {
@@ -83,9 +84,10 @@ func (l *loader) metric(r *dsql.Rows) error {
 	var track, services string
 	var threshold, baseMin, floor, value, now, base, acrNow, acrBase dsql.NullFloat64
 	var svc dsql.NullString
+	var revFloor, mcvFloor dsql.NullFloat64
 	m := &Metric{}
 	if err := r.Scan(&key.partner, &key.area, &track, &m.Name, &m.Rule, &m.Max, &threshold, &baseMin, &floor,
-		&value, &m.Points, &now, &base, &acrNow, &acrBase, &svc); err != nil {
+		&value, &m.Points, &now, &base, &acrNow, &acrBase, &svc, &revFloor, &mcvFloor); err != nil {
 		return err
 	}
 	a := l.byKey[key]
@@ -93,6 +95,7 @@ func (l *loader) metric(r *dsql.Rows) error {
 		return nil
 	}
 	m.Threshold, m.baseMinimum, m.floor = threshold.Float64, baseMin.Float64, floor.Float64
+	m.revenueFloor, m.mcvFloor = revFloor.Float64, mcvFloor.Float64
 	if value.Valid {
 		v := value.Float64
 		m.Value = &v
@@ -224,6 +227,41 @@ func (l *loader) azure(r *dsql.Rows) error {
 				m.lever = "growth"
 			case "deployments":
 				m.lever = "deploy"
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) bizapps(r *dsql.Rows) error {
+	var key areaKey
+	var track string
+	var ncaAssoc, ncaWorkload, depAssoc, depWorkload dsql.NullString
+	var rate dsql.NullFloat64
+	if err := r.Scan(&key.partner, &key.area, &track, &ncaAssoc, &ncaWorkload, &depAssoc, &depWorkload, &rate); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil || !ncaAssoc.Valid || !ncaWorkload.Valid {
+		return nil
+	}
+	b := &BizApps{Segment: track, NcaAssociationType: ncaAssoc.String, NcaWorkload: ncaWorkload.String}
+	if depAssoc.Valid && depWorkload.Valid && rate.Float64 > 0 {
+		b.DeployAssociationType, b.DeployWorkload, b.DeployRate = depAssoc.String, depWorkload.String, rate.Float64
+	}
+	a.BizApps = b
+	for _, t := range a.Tracks {
+		for _, m := range t.Metrics {
+			if m.Rule != "linear" {
+				continue
+			}
+			switch {
+			case m.Name == "net_customer_adds" && m.revenueFloor > 0:
+				m.lever = "ba_nca"
+			case m.Name == "deployments" && b.DeployRate > 0 && m.mcvFloor > 0:
+				m.lever = "ba_deploy"
+			case m.Name == "usage_growth" && b.DeployRate > 0:
+				m.lever = "ba_growth"
 			}
 		}
 	}

@@ -24,9 +24,10 @@ type Metric struct {
 	// requires names the metrics that need a counted person before this one scores.
 	requires []string
 
-	// Azure figures.
-	tenantsNow, tenantsBase float64 // nca
+	// Azure and Business Applications figures.
+	tenantsNow, tenantsBase float64 // nca and Business Applications deployments: counts now and a year earlier
 	floor                   float64 // nca: ACR floor of a customer
+	revenueFloor, mcvFloor  float64 // Business Applications floors
 	acrNow, acrBase         float64 // growth: exact sums
 	baseMinimum             float64 // growth
 	services                []string
@@ -63,6 +64,22 @@ type Azure struct {
 	NewServices []string
 }
 
+// BizApps holds what the customer levers of Business Applications need: the workload and
+// association type of a new customer (revenue at the floor, no rate card) and of a new deployment
+// (active users at the MCV floor of the rate-card workload DeployRate).
+type BizApps struct {
+	Segment                         string
+	NcaAssociationType, NcaWorkload string
+	DeployAssociationType           string
+	DeployWorkload                  string
+	DeployRate                      float64
+}
+
+// deployUsers is the active users a new deployment needs to reach the MCV floor.
+func (b *BizApps) deployUsers(floor float64) int {
+	return int(math.Ceil(floor/b.DeployRate - 1e-9))
+}
+
 // Area is one partner-area: the tracks a change can select and what the levers need.
 type Area struct {
 	PartnerKey int32
@@ -75,6 +92,7 @@ type Area struct {
 	Total     float64
 	Tracks    []*Track
 	Azure     *Azure
+	BizApps   *BizApps
 	// Codes maps each certification the area counts to the (track, metric, step) it serves.
 	Codes map[string][]StepRef
 	// Expiring are the area's certifications that stop counting soon.
@@ -215,8 +233,29 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change, people map[string]map
 		return linear(m.Max, m.Threshold, (now-base)*100/base)
 	case "deploy":
 		return linear(m.Max, m.Threshold, float64(len(m.services)+c.Deploy))
+	case "ba_nca":
+		return linear(m.Max, m.Threshold, m.tenantsNow+float64(c.Customers)-m.tenantsBase)
+	case "ba_deploy":
+		return linear(m.Max, m.Threshold, m.tenantsNow+float64(c.Deploy)-m.tenantsBase)
+	case "ba_growth":
+		// A new deployment is a pair covered from S: its MCV joins both sums.
+		add := float64(c.Deploy) * a.baDeployMCV()
+		now, base := m.acrNow+add, m.acrBase+add
+		if base <= 0 || base < m.baseMinimum {
+			return 0
+		}
+		return linear(m.Max, m.Threshold, (now-base)*100/base)
 	}
 	return m.Points
+}
+
+// baDeployMCV is the MCV of one new Business Applications deployment.
+func (a *Area) baDeployMCV() float64 {
+	m := a.metric(a.Selected, "deployments")
+	if a.BizApps == nil || m == nil {
+		return 0
+	}
+	return float64(a.BizApps.deployUsers(m.mcvFloor)) * a.BizApps.DeployRate
 }
 
 // deployOnTenant is the ACR the change's deployments put on the existing tenant.

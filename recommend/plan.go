@@ -85,6 +85,13 @@ func (a *Area) levers() []lever {
 		l.rank = i
 		res = append(res, *l)
 	}
+	if b := a.BizApps; b != nil {
+		n := len(res)
+		res = append(res, lever{kind: LeverAddCustomers, rank: n + 1})
+		if b.DeployRate > 0 {
+			res = append(res, lever{kind: LeverDeploy, rank: n + 2})
+		}
+	}
 	if a.Azure != nil {
 		n := len(res)
 		res = append(res, lever{kind: LeverAddCustomers, rank: n + 1})
@@ -339,7 +346,10 @@ func (a *Area) bestStep(levers []lever, c Change, cur Score, qualifying float64)
 		case LeverAddCustomers:
 			limit = maxCustomers
 		case LeverDeploy:
-			limit = len(a.Azure.NewServices) - c.Deploy
+			limit = maxCustomers
+			if a.Azure != nil {
+				limit = len(a.Azure.NewServices) - c.Deploy
+			}
 		}
 		pre := a.gates(l, c, levers)
 		c0 := c

@@ -125,7 +125,7 @@ func TestPlanSaysWhenTheTrackChanges(t *testing.T) {
 	}
 	a := &Area{PartnerID: "P", Area: "modern_work", BestTotal: true, Selected: "enterprise",
 		Tracks: []*Track{mk("enterprise", 62, 4), mk("smb", 54, 10)},
-		Codes: map[string][]StepRef{"MS-900": {{"enterprise", "intermediate_certifications", 0}, {"smb", "intermediate_certifications", 0}}}}
+		Codes:  map[string][]StepRef{"MS-900": {{"enterprise", "intermediate_certifications", 0}, {"smb", "intermediate_certifications", 0}}}}
 	p := a.Plan(70)
 	if len(p.Steps) != 1 || p.Steps[0].Track != "smb" || !p.Steps[0].ChangesTrack || p.Steps[0].Total != 74 || p.Steps[0].Points != 8 {
 		t.Errorf("plan %+v, want one step moving the area to smb at 74 (+8 over enterprise's 66)", p.Steps)

@@ -48,6 +48,9 @@ type StepDetail struct {
 	Service         string   `json:"service,omitempty"`
 	Services        []string `json:"services,omitempty"`
 	TenantID        string   `json:"tenant_id,omitempty"`
+	Workload        string   `json:"workload,omitempty"`
+	RevenueUSD      float64  `json:"revenue_usd,omitempty"`
+	ActiveUsers     int      `json:"active_users,omitempty"`
 	PointsAdded     float64  `json:"points_added"`
 	TotalAfter      float64  `json:"total_after"`
 	Track           string   `json:"track"`
@@ -114,12 +117,23 @@ func (a *Area) pathRows(p Plan) []Row {
 			d.Certification, d.Certifications = s.Codes[0], s.Codes
 			metric = a.certMetric(s.Steps)
 		case LeverAddCustomers:
+			if b := a.BizApps; b != nil {
+				d.RevenueUSD, d.Segment, d.AssociationType, d.Workload = a.metric(a.Selected, "net_customer_adds").revenueFloor, b.Segment, b.NcaAssociationType, b.NcaWorkload
+				metric = "net_customer_adds"
+				break
+			}
 			d.AcrUSD, d.Segment, d.AssociationType, d.Service = a.floor(), a.Azure.Segment, a.Azure.AssociationType, a.Azure.NeutralService
 			metric = "net_customer_adds"
 		case LeverGrowUsage:
 			d.USD, d.TenantID, d.Service = s.USD, a.Azure.Tenant, a.Azure.NeutralService
 			metric = "usage_growth"
 		case LeverDeploy:
+			if b := a.BizApps; b != nil {
+				d.Segment, d.AssociationType, d.Workload = b.Segment, b.DeployAssociationType, b.DeployWorkload
+				d.ActiveUsers = b.deployUsers(a.metric(a.Selected, "deployments").mcvFloor)
+				metric = "deployments"
+				break
+			}
 			d.AcrUSD, d.Services, d.TenantID = DeployACR, a.Azure.NewServices[:s.Count], a.Azure.Tenant
 			if a.Azure.Tenant == "" {
 				d.Segment, d.AssociationType = a.Azure.Segment, a.Azure.AssociationType
@@ -183,10 +197,20 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 	case LeverCertify:
 		t = fmt.Sprintf("Certify %s in %s", plural(s.Count, "more person", "more people"), oneOf(s.Codes))
 	case LeverAddCustomers:
+		if d.Workload != "" {
+			t = fmt.Sprintf("Add %s with at least %s USD revenue in the month (for example in %s)",
+				plural(s.Count, "net customer", "net customers"), usd(d.RevenueUSD), d.Workload)
+			break
+		}
 		t = fmt.Sprintf("Add %s with at least %s USD ACR in a month", plural(s.Count, "net customer", "net customers"), usd(d.AcrUSD))
 	case LeverGrowUsage:
 		t = fmt.Sprintf("Grow usage by %s USD ACR in the month (for example on tenant %s)", usd(s.USD), d.TenantID)
 	case LeverDeploy:
+		if d.Workload != "" {
+			t = fmt.Sprintf("Deploy %s at the MCV floor (for example %s with %d active users each)",
+				plural(s.Count, "more customer workload", "more customer workloads"), d.Workload, d.ActiveUsers)
+			break
+		}
 		t = fmt.Sprintf("Deploy %s (for example %s)", plural(s.Count, "more eligible service", "more eligible services"),
 			strings.Join(d.Services, ", "))
 	}

@@ -55,22 +55,23 @@ CROSS JOIN params p
 WHERE in_growth_set(c.mask_cs)
 ;
 -- Usage growth: % growth of total MCV; 0 points unless the base reaches the prerequisite.
+-- The sums are kept (unrounded) in ba_growth: the recommendation planner starts from them.
+CREATE OR REPLACE TABLE ba_growth AS
+SELECT b.set_key, b.partner_key,
+    sum(exact(coalesce(cur.mcv, 0)))::DOUBLE AS mcv_now, sum(exact(coalesce(base.mcv, 0)))::DOUBLE AS mcv_base, count(*) AS pairs
+FROM ba_growth_base b
+CROSS JOIN params p
+LEFT JOIN ba_attr cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key
+    AND cur.workload = b.workload AND cur.month = p.s AND cur.cs_ok
+LEFT JOIN ba_attr base ON base.set_key = b.set_key AND base.partner_key = b.partner_key AND base.tenant_key = b.tenant_key
+    AND base.workload = b.workload AND base.month = b.base_month AND base.cs_ok
+GROUP BY ALL
+;
 INSERT INTO measures
-WITH g AS (
-    SELECT b.set_key, b.partner_key,
-        sum(exact(coalesce(cur.mcv, 0)))::DOUBLE AS mcv_now, sum(exact(coalesce(base.mcv, 0)))::DOUBLE AS mcv_base, count(*) AS pairs
-    FROM ba_growth_base b
-    CROSS JOIN params p
-    LEFT JOIN ba_attr cur ON cur.set_key = b.set_key AND cur.partner_key = b.partner_key AND cur.tenant_key = b.tenant_key
-        AND cur.workload = b.workload AND cur.month = p.s AND cur.cs_ok
-    LEFT JOIN ba_attr base ON base.set_key = b.set_key AND base.partner_key = b.partner_key AND base.tenant_key = b.tenant_key
-        AND base.workload = b.workload AND base.month = b.base_month AND base.cs_ok
-    GROUP BY ALL
-)
 SELECT m.solution_area, m.track, m.metric, g.partner_key,
     unnest(growth_measure(g.mcv_now, g.mcv_base, m.base_minimum, 'mcv_now', 'mcv_base', 'pairs', g.pairs, 'base_minimum_mcv'))
 FROM metric_set m
-JOIN g ON g.set_key = m.set_key
+JOIN ba_growth g ON g.set_key = m.set_key
 WHERE m.family = 'business_applications' AND m.metric = 'usage_growth'
 ;
 -- Deployments: pairs with MCV over the floor in S minus those in S-12.

@@ -12,9 +12,13 @@ WHERE a.status IN ('in_progress', 'qualified', 'enrolled')
 CREATE OR REPLACE TABLE rs_metric AS
 SELECT m.partner_key, m.solution_area, m.track, m.metric, r.rule, m.max_points::DOUBLE AS max_points,
     r.threshold, r.base_minimum, r.acr_floor, m.value, m.points::DOUBLE AS points,
-    json_extract(m.detail, '$.tenants_now')::DOUBLE AS tenants_now,
-    json_extract(m.detail, '$.tenants_base')::DOUBLE AS tenants_base,
-    g.acr_now, g.acr_base,
+    -- Counts now and a year earlier: tenants (Azure), pairs or deployments (Business Applications).
+    coalesce(json_extract(m.detail, '$.tenants_now'), json_extract(m.detail, '$.pairs_now'),
+        json_extract(m.detail, '$.deployments_now'))::DOUBLE AS tenants_now,
+    coalesce(json_extract(m.detail, '$.tenants_base'), json_extract(m.detail, '$.pairs_base'),
+        json_extract(m.detail, '$.deployments_base'))::DOUBLE AS tenants_base,
+    coalesce(g.acr_now, bg.mcv_now) AS acr_now, coalesce(g.acr_base, bg.mcv_base) AS acr_base,
+    r.revenue_floor, r.mcv_floor,
     CASE WHEN m.metric = 'deployments' THEN json_extract_string(m.detail, '$.services[*]') END AS services
 FROM metric_scores m
 JOIN rs_area a ON a.partner_key = m.partner_key AND a.solution_area = m.solution_area
@@ -24,6 +28,10 @@ JOIN rb_metric r ON r.solution_area = m.solution_area AND r.track = m.track AND 
 LEFT JOIN metric_set s ON r.rule = 'linear' AND m.metric = 'usage_growth' AND s.family = 'azure'
     AND s.solution_area = m.solution_area AND s.track = m.track AND s.metric = m.metric
 LEFT JOIN az_growth g ON g.set_key = s.set_key AND g.partner_key = m.partner_key
+-- Business Applications usage growth: the exact MCV sums.
+LEFT JOIN metric_set bs ON r.rule = 'linear' AND m.metric = 'usage_growth' AND bs.family = 'business_applications'
+    AND bs.solution_area = m.solution_area AND bs.track = m.track AND bs.metric = m.metric
+LEFT JOIN ba_growth bg ON bg.set_key = bs.set_key AND bg.partner_key = m.partner_key
 ORDER BY m.partner_key, m.solution_area, m.track, m.metric
 ;
 -- Certified people per step of every certification metric of those tracks (0 where none).
@@ -122,3 +130,32 @@ FROM soon s
 JOIN rb_step_cert sc ON sc.code = s.certification
 JOIN rs_metric m ON m.partner_key = s.partner_key AND m.solution_area = sc.solution_area AND m.track = sc.track AND m.metric = sc.metric
 ORDER BY s.partner_key, sc.solution_area, s.person_id, s.certification, sc.track, sc.metric, sc.step
+;
+-- Business Applications: the association type and workload of a new customer (a net-customer-adds
+-- workload without a rate card, so it moves no usage or deployment) and of a new deployment (the
+-- rate-card workload with the highest rate whose association group holds a customer-success type).
+CREATE OR REPLACE TABLE rs_bizapps AS
+WITH k AS (
+    SELECT a.partner_key, a.solution_area, a.selected_track AS track,
+        (SELECT set_key FROM metric_set s WHERE s.solution_area = a.solution_area AND s.track = a.selected_track
+            AND s.metric = 'net_customer_adds') AS nca_set,
+        (SELECT set_key FROM metric_set s WHERE s.solution_area = a.solution_area AND s.track = a.selected_track
+            AND s.metric = 'deployments') AS dep_set
+    FROM rs_area a
+    WHERE a.track_selection = 'business_applications_classification'
+),
+dep AS (
+    SELECT k.partner_key, w.name AS workload, w.mcv_rate, min(t.association_type) AS association_type
+    FROM k
+    JOIN rb_assoc_set_type t ON t.set_key = k.dep_set
+    JOIN rb_assoc_group g ON g.solution_area = k.solution_area AND g.association_type = t.association_type
+    JOIN rb_bizapps_workload w ON w.association_group = g.group_name AND w.mcv_rate IS NOT NULL
+    GROUP BY ALL
+    QUALIFY row_number() OVER (PARTITION BY k.partner_key ORDER BY w.mcv_rate DESC, w.name) = 1
+)
+SELECT k.partner_key, k.solution_area, k.track,
+    (SELECT min(association_type) FROM rb_assoc_set_type x WHERE x.set_key = k.nca_set) AS nca_association_type,
+    (SELECT min(name) FROM rb_bizapps_workload WHERE net_customer_adds AND mcv_rate IS NULL) AS nca_workload,
+    d.association_type AS deploy_association_type, d.workload AS deploy_workload, d.mcv_rate AS deploy_rate
+FROM k LEFT JOIN dep d ON d.partner_key = k.partner_key
+ORDER BY k.partner_key, k.solution_area

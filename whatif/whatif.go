@@ -7,7 +7,9 @@
 // public, the step's segment), associated with the partner by the step's association type from
 // the first day of the snapshot month S, with no end and no workload. Usage rows are in month S on
 // offer Pay-As-You-Go. A new person is `WHATIF-<partner_id>-<area>-<step>-<i>` with the step's
-// certification earned on the as-of date and no expiry.
+// certification earned on the as-of date and no expiry. A Business Applications step names a
+// workload: its new tenants get one bizapps_usage row each in S (revenue at the floor for a new
+// customer; active users at the MCV floor for a new deployment).
 package whatif
 
 import (
@@ -26,6 +28,7 @@ const (
 	Associations     = "associations"
 	AzureConsumption = "azure_consumption"
 	Certifications   = "certifications"
+	BizappsUsage     = "bizapps_usage"
 )
 
 // Levers of a path step.
@@ -53,10 +56,11 @@ var header = map[string][]string{
 	Associations:     {"partner_id", "tenant_id", "association_type", "workload", "start_date", "end_date"},
 	AzureConsumption: {"tenant_id", "month", "service", "offer", "acr_usd"},
 	Certifications:   {"partner_id", "person_id", "certification", "earned_on", "expires_on"},
+	BizappsUsage:     {"tenant_id", "month", "workload", "revenue_usd", "active_users"},
 }
 
 // TableNames lists the tables the translator writes rows for, in ingest order.
-var TableNames = []string{Tenants, Associations, AzureConsumption, Certifications}
+var TableNames = []string{Tenants, Associations, AzureConsumption, BizappsUsage, Certifications}
 
 // Header returns the columns of a table the translator writes, in file order; nil for any other
 // table.
@@ -99,6 +103,12 @@ type Step struct {
 	Services []string `json:"services,omitempty"`
 	// TenantID is the existing tenant the usage goes on (grow_usage, deploy).
 	TenantID string `json:"tenant_id,omitempty"`
+	// Workload makes the step a Business Applications one: bizapps_usage rows of that workload.
+	Workload string `json:"workload,omitempty"`
+	// RevenueUSD is the revenue in S of each new customer (Business Applications add_customers).
+	RevenueUSD float64 `json:"revenue_usd,omitempty"`
+	// ActiveUsers are the active users in S of each new deployment (Business Applications deploy).
+	ActiveUsers int `json:"active_users,omitempty"`
 	// PointsAdded and TotalAfter are the area's points gained by the step and its total after it,
 	// on Track; ChangesTrack says the step moves the area to another track.
 	PointsAdded  float64 `json:"points_added"`
@@ -157,6 +167,9 @@ func Rows(c Context, steps []Step) (Tables, error) {
 			t[Tenants] = append(t[Tenants], []string{tenant, s.Segment, "public"})
 			t[Associations] = append(t[Associations], []string{s.PartnerID, tenant, s.AssociationType, "", first, ""})
 		}
+		bizapps := func(tenant string, revenue float64, users int) {
+			t[BizappsUsage] = append(t[BizappsUsage], []string{tenant, month, s.Workload, money(revenue), strconv.Itoa(users)})
+		}
 		usage := func(tenant, service string, usd float64) {
 			t[AzureConsumption] = append(t[AzureConsumption], []string{tenant, month, service, Offer, money(usd)})
 		}
@@ -168,11 +181,22 @@ func Rows(c Context, steps []Step) (Tables, error) {
 		case LeverAddCustomers:
 			for i := 1; i <= s.Count; i++ {
 				newTenant(id(i))
-				usage(id(i), s.Service, s.ACRUSD)
+				if s.Workload != "" {
+					bizapps(id(i), s.RevenueUSD, 0)
+				} else {
+					usage(id(i), s.Service, s.ACRUSD)
+				}
 			}
 		case LeverGrowUsage:
 			usage(s.TenantID, s.Service, s.USD)
 		case LeverDeploy:
+			if s.Workload != "" {
+				for i := 1; i <= s.Count; i++ {
+					newTenant(id(i))
+					bizapps(id(i), 0, s.ActiveUsers)
+				}
+				break
+			}
 			tenant := s.TenantID
 			if tenant == "" {
 				tenant = id(1)
@@ -225,6 +249,9 @@ func check(s Step) error {
 		if err := newTenant(); err != nil {
 			return err
 		}
+		if s.Workload != "" {
+			return positive("revenue_usd", s.RevenueUSD)
+		}
 		if err := need("service", s.Service); err != nil {
 			return err
 		}
@@ -241,6 +268,12 @@ func check(s Step) error {
 		}
 		return positive("usd", s.USD)
 	case LeverDeploy:
+		if s.Workload != "" {
+			if s.Count < 1 || s.ActiveUsers < 1 {
+				return fmt.Errorf("count %d and active_users %d, want 1 or more of each", s.Count, s.ActiveUsers)
+			}
+			return newTenant()
+		}
 		if len(s.Services) == 0 {
 			return fmt.Errorf("no services")
 		}
