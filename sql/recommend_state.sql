@@ -150,7 +150,7 @@ dep AS (
     JOIN rb_assoc_set_type t ON t.set_key = k.dep_set
     JOIN rb_assoc_group g ON g.solution_area = k.solution_area AND g.association_type = t.association_type
     JOIN rb_bizapps_workload w ON w.association_group = g.group_name AND w.mcv_rate IS NOT NULL
-    GROUP BY ALL
+    GROUP BY k.partner_key, w.name, w.mcv_rate
     QUALIFY row_number() OVER (PARTITION BY k.partner_key ORDER BY w.mcv_rate DESC, w.name) = 1
 )
 SELECT k.partner_key, k.solution_area, k.track,
