@@ -307,13 +307,14 @@ func (a *Area) shrink(picks []pick, qualifying float64) {
 			picks[i].usd = hi
 			continue
 		}
-		for picks[i].n > 1 {
-			picks[i].n--
-			if !ok() {
-				picks[i].n++
-				break
-			}
-		}
+		p := &picks[i]
+		p.n = least(p.n, func(n int) bool {
+			keep := p.n
+			p.n = n
+			good := ok()
+			p.n = keep
+			return good
+		})
 	}
 }
 
@@ -356,20 +357,20 @@ func (a *Area) bestStep(levers []lever, c Change, cur Score, qualifying float64)
 		for _, p := range pre {
 			c0 = a.apply(c0, p.l, p.n, p.usd)
 		}
-		var bestMove *candidate
-		for n := 1; n <= limit; n++ {
-			s := a.Rescore(a.apply(c0, l, n, 0), qualifying)
-			if done(s) {
-				cands = append(cands, candidate{pre: pre, l: l, n: n, score: s, finish: true})
-				bestMove = nil
-				break
-			}
-			if progress(s) > progress(cur)+1e-9 && (bestMove == nil || progress(s) > progress(bestMove.score)+1e-9) {
-				bestMove = &candidate{pre: pre, l: l, n: n, score: s}
-			}
+		if limit < 1 {
+			continue
 		}
-		if bestMove != nil {
-			cands = append(cands, *bestMove)
+		// The levers add points the more of them there is (up to a cap): the most of a lever shows
+		// what it can do, and a binary search finds the least of it that does as much.
+		at := func(n int) Score { return a.Rescore(a.apply(c0, l, n, 0), qualifying) }
+		top := at(limit)
+		switch {
+		case done(top):
+			n := least(limit, func(n int) bool { return done(at(n)) })
+			cands = append(cands, candidate{pre: pre, l: l, n: n, score: at(n), finish: true})
+		case progress(top) > progress(cur)+1e-9:
+			n := least(limit, func(n int) bool { return progress(at(n)) >= progress(top)-1e-9 })
+			cands = append(cands, candidate{pre: pre, l: l, n: n, score: at(n)})
 		}
 	}
 	if len(cands) == 0 {
@@ -397,6 +398,21 @@ func (a *Area) bestStep(levers []lever, c Change, cur Score, qualifying float64)
 		return x.l.rank < y.l.rank
 	})
 	return cands[0], true
+}
+
+// least is the smallest n in 1..hi for which ok holds, given that ok(hi) holds and ok stays true
+// once it is.
+func least(hi int, ok func(int) bool) int {
+	lo := 0 // ok(lo) is false or lo is 0
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		if ok(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // growCandidate finds the least extra ACR (whole dollars) on the Azure tenant that qualifies the

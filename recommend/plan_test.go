@@ -131,3 +131,11 @@ func TestPlanSaysWhenTheTrackChanges(t *testing.T) {
 		t.Errorf("plan %+v, want one step moving the area to smb at 74 (+8 over enterprise's 66)", p.Steps)
 	}
 }
+
+// BenchmarkPlan plans an enterprise Data & AI area that needs both gates and three people.
+func BenchmarkPlan(b *testing.B) {
+	a := dataAI("enterprise", 30, 20, 10, "gate", 2, 0, [3]int{0, 0, 0})
+	for b.Loop() {
+		a.Plan(70)
+	}
+}
