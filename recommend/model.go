@@ -127,13 +127,36 @@ type Change struct {
 	DeployACR float64
 }
 
-// Score is an area re-scored under a change.
+// Score is an area re-scored under a change: per track (in the area's track order, at most two)
+// the total, whether it qualifies and how many metrics are at 0, and the selected track.
 type Score struct {
-	Points    map[string]map[string]float64 // track -> metric -> points
-	Totals    map[string]float64
-	Qualified map[string]bool
-	Zeros     map[string]int // metrics at 0 points per track
-	Selected  string
+	n         int
+	names     [2]string
+	totals    [2]float64
+	qualified [2]bool
+	zeros     [2]int
+	sel       int
+	// Selected is the track the area selects under the change.
+	Selected string
+}
+
+// Total is the selected track's total.
+func (s Score) Total() float64 { return s.totals[s.sel] }
+
+// Qualified reports whether the selected track qualifies.
+func (s Score) Qualified() bool { return s.qualified[s.sel] }
+
+// Zeros is the number of metrics at 0 points on the selected track.
+func (s Score) Zeros() int { return s.zeros[s.sel] }
+
+// TotalOf is the total of the named track (0 for a track the area does not model).
+func (s Score) TotalOf(track string) float64 {
+	for i := 0; i < s.n; i++ {
+		if s.names[i] == track {
+			return s.totals[i]
+		}
+	}
+	return 0
 }
 
 // round2 rounds like the score SQL (half away from zero, 2 decimals).
@@ -146,74 +169,59 @@ func linear(max, threshold, v float64) float64 {
 
 // Rescore scores the area under the change c with the rubric's rules and the qualifying score.
 func (a *Area) Rescore(c Change, qualifying float64) Score {
-	s := Score{Points: map[string]map[string]float64{}, Totals: map[string]float64{},
-		Qualified: map[string]bool{}, Zeros: map[string]int{}}
-	for _, t := range a.Tracks {
-		people := a.people(t, c)
-		pts := map[string]float64{}
+	var s Score
+	for i, t := range a.Tracks {
+		if i == len(s.names) {
+			break
+		}
+		s.n++
+		s.names[i] = t.Name
 		// Points are summed in cents, as exact as the SQL's decimal sums.
 		var cents int64
 		for _, m := range t.Metrics {
-			p := a.metricPoints(t, m, c, people)
-			pts[m.Name] = p
+			p := a.metricPoints(t, m, c)
 			cents += int64(math.Round(p * 100))
 			if p <= 0 {
-				s.Zeros[t.Name]++
+				s.zeros[i]++
 			}
 		}
-		total := float64(cents) / 100
-		s.Points[t.Name] = pts
-		s.Totals[t.Name] = total
-		s.Qualified[t.Name] = total >= qualifying && s.Zeros[t.Name] == 0
+		s.totals[i] = float64(cents) / 100
+		s.qualified[i] = s.totals[i] >= qualifying && s.zeros[i] == 0
+		if t.Name == a.Selected {
+			s.sel = i
+		}
 	}
-	s.Selected = a.Selected
-	if a.BestTotal && len(a.Tracks) > 1 {
-		best := ""
-		for _, t := range a.Tracks {
-			if best == "" || better(s, t.Name, best) {
-				best = t.Name
+	if a.BestTotal {
+		for i := 0; i < s.n; i++ {
+			if better(s, i, s.sel) {
+				s.sel = i
 			}
 		}
-		s.Selected = best
 	}
+	s.Selected = s.names[s.sel]
 	return s
 }
 
 // better reports whether track x is selected over y: the higher total, then the one that qualifies,
 // then enterprise.
-func better(s Score, x, y string) bool {
-	if s.Totals[x] != s.Totals[y] {
-		return s.Totals[x] > s.Totals[y]
+func better(s Score, x, y int) bool {
+	if x == y {
+		return false
 	}
-	if s.Qualified[x] != s.Qualified[y] {
-		return s.Qualified[x]
+	if s.totals[x] != s.totals[y] {
+		return s.totals[x] > s.totals[y]
 	}
-	return x == "enterprise"
+	if s.qualified[x] != s.qualified[y] {
+		return s.qualified[x]
+	}
+	return s.names[x] == "enterprise"
 }
 
-// people is the certified people per step of the track's metrics under the change.
-func (a *Area) people(t *Track, c Change) map[string]map[int]int {
-	out := map[string]map[int]int{}
-	for _, m := range t.Metrics {
-		if m.lever != "skill" {
-			continue
-		}
-		out[m.Name] = map[int]int{}
-		for _, st := range m.steps {
-			n := st.People + c.People[StepRef{t.Name, m.Name, st.N}]
-			if n < 0 {
-				n = 0
-			}
-			out[m.Name][st.N] = n
-		}
-	}
-	return out
-}
-
-func (a *Area) metricPoints(t *Track, m *Metric, c Change, people map[string]map[int]int) float64 {
+// metricPoints is one metric's points under the change.
+func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 	switch m.lever {
 	case "skill":
-		return skillPoints(m, people)
+		return a.skillPoints(t, m, c)
 	case "nca":
 		now := m.tenantsNow + float64(c.Customers)
 		if az := a.Azure; az != nil && az.Tenant != "" && az.AcrS < m.floor && az.AcrS1 < m.floor &&
@@ -266,32 +274,43 @@ func (a *Area) deployOnTenant(c Change) float64 {
 	return float64(c.Deploy) * c.DeployACR
 }
 
-// skillPoints scores a certification metric from its people per step: gates, gate-and-points steps,
-// scoring steps behind their gates, linear counts, and the people prerequisite.
-func skillPoints(m *Metric, people map[string]map[int]int) float64 {
+// skillPoints scores a certification metric from its people per step under the change: gates,
+// gate-and-points steps, scoring steps behind their gates, linear counts, and the people
+// prerequisite (each required metric needs a counted person in every step).
+func (a *Area) skillPoints(t *Track, m *Metric, c Change) float64 {
+	people := func(metric string, st *Step) int {
+		n := st.People + c.People[StepRef{t.Name, metric, st.N}]
+		return max(n, 0)
+	}
 	for _, r := range m.requires {
-		for _, n := range people[r] {
-			if n <= 0 {
+		rm := a.metric(t.Name, r)
+		if rm == nil {
+			continue
+		}
+		for _, st := range rm.steps {
+			if people(r, st) <= 0 {
 				return 0
 			}
 		}
 	}
-	held := map[int]bool{}
-	for _, st := range m.steps {
-		if st.Role == "gate" || st.Role == "gate_and_points" {
-			held[st.N] = people[m.Name][st.N] >= st.MinPeople
+	held := func(n int) bool {
+		for _, st := range m.steps {
+			if st.N == n {
+				return (st.Role == "gate" || st.Role == "gate_and_points") && people(m.Name, st) >= st.MinPeople
+			}
 		}
+		return false
 	}
 	var raw, credits float64
 	for _, st := range m.steps {
-		n := float64(people[m.Name][st.N])
+		n := float64(people(m.Name, st))
 		reqs := true
 		for _, r := range st.Requires {
-			reqs = reqs && held[r]
+			reqs = reqs && held(r)
 		}
 		switch st.Role {
 		case "gate_and_points":
-			if held[st.N] {
+			if held(st.N) {
 				raw += st.Points
 				credits++
 			}

@@ -159,11 +159,11 @@ func (a *Area) apply(c Change, l lever, n int, usd float64) Change {
 
 // progress orders scores: fewer metrics at zero on the selected track, then the higher total.
 func progress(s Score) float64 {
-	return s.Totals[s.Selected] - 1000*float64(s.Zeros[s.Selected])
+	return s.Total() - 1000*float64(s.Zeros())
 }
 
 // done reports whether the score qualifies the area.
-func done(s Score) bool { return s.Qualified[s.Selected] }
+func done(s Score) bool { return s.Qualified() }
 
 // candidate is one lever at one amount, evaluated.
 type candidate struct {
@@ -325,8 +325,8 @@ func (a *Area) actions(picks []pick, qualifying float64) []Action {
 	for i, p := range picks {
 		s := a.Rescore(a.changeOf(picks[:i+1]), qualifying)
 		out = append(out, Action{Lever: p.l.kind, Codes: p.l.codes, Steps: p.l.steps, Count: p.n, USD: p.usd,
-			Points: round2(s.Totals[s.Selected] - prev.Totals[prev.Selected]),
-			Total:  s.Totals[s.Selected], Track: s.Selected, ChangesTrack: s.Selected != prev.Selected})
+			Points: round2(s.Total() - prev.Total()),
+			Total:  s.Total(), Track: s.Selected, ChangesTrack: s.Selected != prev.Selected})
 		prev = s
 	}
 	return out
@@ -455,13 +455,13 @@ func (a *Area) growCandidate(l lever, c Change, cur Score, qualifying float64) (
 // still missing after every lever gave what it can.
 func (a *Area) noPath(c Change, qualifying float64) Plan {
 	s := a.Rescore(c, qualifying)
-	p := Plan{Short: round2(math.Max(0, qualifying-s.Totals[s.Selected]))}
+	p := Plan{Short: round2(math.Max(0, qualifying-s.Total()))}
 	for _, t := range a.Tracks {
 		if t.Name != s.Selected {
 			continue
 		}
 		for _, m := range t.Metrics {
-			if s.Points[t.Name][m.Name] <= 0 {
+			if a.metricPoints(t, m, c) <= 0 {
 				p.Blocking = append(p.Blocking, m.Name)
 			}
 		}
@@ -484,5 +484,5 @@ func (a *Area) PointsLost(e *Expiring, qualifying float64) (lost, after float64)
 	}
 	before := a.Rescore(Change{}, qualifying)
 	s := a.Rescore(c, qualifying)
-	return round2(before.Totals[before.Selected] - s.Totals[s.Selected]), s.Totals[s.Selected]
+	return round2(before.Total() - s.Total()), s.Total()
 }

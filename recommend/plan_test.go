@@ -82,8 +82,8 @@ func TestPlanGrowUsageExactDollars(t *testing.T) {
 	a := &Area{PartnerID: "P", Area: "infrastructure", Selected: "enterprise", Tracks: []*Track{tr},
 		Azure: &Azure{AssociationType: "CSP_T1", Segment: "enterprise", Tenant: "T1", AcrS: 5000, AcrS1: 5000,
 			NeutralService: "Virtual Machines"}}
-	if s := a.Rescore(Change{}, 70); s.Totals["enterprise"] != 60 {
-		t.Fatalf("start total %v, want 60", s.Totals["enterprise"])
+	if s := a.Rescore(Change{}, 70); s.TotalOf("enterprise") != 60 {
+		t.Fatalf("start total %v, want 60", s.TotalOf("enterprise"))
 	}
 	checkPlan(t, a.Plan(70), []stepWant{{LeverGrowUsage, nil, 1, 1000, 10, 70}})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 
 	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/sql"
@@ -66,32 +67,68 @@ type Stats struct {
 }
 
 // Rows plans every area and returns the planner's rows: the path (or why there is none) for every
-// area that does not qualify, and the points each expiring certification takes with it.
-func Rows(areas []*Area, qualifying float64) ([]Row, Stats) {
+// area that does not qualify, and the points each expiring certification takes with it. Areas are
+// planned in parallel (workers goroutines, at least one); the rows come out in area order.
+func Rows(areas []*Area, qualifying float64, workers int) ([]Row, Stats) {
+	per := make([][]Row, len(areas))
+	stats := make([]Stats, len(areas))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < max(workers, 1); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				per[i], stats[i] = areas[i].rows(qualifying)
+			}
+		}()
+	}
+	for i := range areas {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	var out []Row
 	var st Stats
-	for _, a := range areas {
-		st.Areas++
-		base := a.Rescore(Change{}, qualifying)
-		if math.Abs(base.Totals[base.Selected]-a.Total) > 0.005 || base.Selected != a.Selected {
-			st.Mismatched++
-			continue
+	for i := range areas {
+		out = append(out, per[i]...)
+		st.add(stats[i])
+	}
+	return out, st
+}
+
+func (s *Stats) add(o Stats) {
+	s.Areas += o.Areas
+	s.Planned += o.Planned
+	s.Paths += o.Paths
+	s.NoPaths += o.NoPaths
+	s.Expiring += o.Expiring
+	s.Mismatched += o.Mismatched
+}
+
+// rows plans one area.
+func (a *Area) rows(qualifying float64) ([]Row, Stats) {
+	var out []Row
+	st := Stats{Areas: 1}
+	base := a.Rescore(Change{}, qualifying)
+	if math.Abs(base.Total()-a.Total) > 0.005 || base.Selected != a.Selected {
+		st.Mismatched++
+		return nil, st
+	}
+	if !done(base) {
+		st.Planned++
+		p := a.Plan(qualifying)
+		if p.NoPath != "" {
+			st.NoPaths++
+			out = append(out, a.noPathRow(p, base))
+		} else {
+			st.Paths++
+			out = append(out, a.pathRows(p)...)
 		}
-		if !done(base) {
-			st.Planned++
-			p := a.Plan(qualifying)
-			if p.NoPath != "" {
-				st.NoPaths++
-				out = append(out, a.noPathRow(p, base))
-			} else {
-				st.Paths++
-				out = append(out, a.pathRows(p)...)
-			}
-		}
-		for i, e := range a.Expiring {
-			st.Expiring++
-			out = append(out, a.expiringRow(e, i+1, qualifying))
-		}
+	}
+	for i, e := range a.Expiring {
+		st.Expiring++
+		out = append(out, a.expiringRow(e, i+1, qualifying))
 	}
 	return out, st
 }
@@ -239,7 +276,7 @@ func (a *Area) noPathRow(p Plan, base Score) Row {
 	}
 	return a.row(KindNoPath, a.Selected, metric, 1, nil, action, map[string]any{
 		"reason": p.NoPath, "blocking_metrics": p.Blocking, "points_short": p.Short,
-		"total": base.Totals[base.Selected]})
+		"total": base.Total()})
 }
 
 // expiringRow is a certification about to stop counting with the points the area loses then.

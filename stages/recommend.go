@@ -2,6 +2,7 @@ package stages
 
 import (
 	"context"
+	"runtime"
 	"time"
 
 	"go.uber.org/zap"
@@ -32,7 +33,11 @@ func (Recommend) Run(ctx context.Context, r *pipeline.Run) error {
 	if err != nil {
 		return err
 	}
-	rows, st := recommend.Rows(areas, float64(r.Rubric.General.QualifyingScore))
+	workers := r.Config.Threads // the planner uses as many cores as DuckDB may
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	rows, st := recommend.Rows(areas, float64(r.Rubric.General.QualifyingScore), workers)
 	if st.Mismatched > 0 {
 		// The planner re-scores what the metric SQL scored; a difference means it cannot promise
 		// points for those areas, so they get no plan. Scores are unaffected.
