@@ -206,8 +206,11 @@ func (a *Area) Plan(qualifying float64) Plan {
 func merge(picks []pick, p pick) []pick {
 	for i := range picks {
 		if picks[i].l.kind == p.l.kind && refKey(picks[i].l.steps) == refKey(p.l.steps) {
-			picks[i].n += p.n
-			picks[i].usd += p.usd
+			if p.l.kind == LeverGrowUsage {
+				picks[i].usd += p.usd // one amount of usage, not a count
+			} else {
+				picks[i].n += p.n
+			}
 			return picks
 		}
 	}
