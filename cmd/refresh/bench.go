@@ -20,7 +20,8 @@ import (
 
 // benchCommand is `refresh bench`: on one input set, time a bare scan of every column the metrics
 // read and a full run of the month, in the same process, and print wall time, peak RSS, rows per
-// second and the ratio full / bare.
+// second and the ratio full / bare, then each stage's and output file's time and what the two
+// eligibility tables cost against the rest of the run.
 type benchCommand struct{ env }
 
 // Run parses the flags and runs the benchmark.
@@ -85,6 +86,7 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "full run", full.Round(time.Millisecond), float64(rows)/full.Seconds(), mib(fullRSS, rssOK))
 	fmt.Fprintf(c.stdout, "full / bare = %.2f\n", full.Seconds()/bare.Seconds())
 	printBreakdown(c.stdout, seen.All())
+	printEligibilityCost(c.stdout, seen.All(), full)
 	return nil
 }
 
@@ -108,6 +110,63 @@ func printBreakdown(w io.Writer, entries []observer.LoggedEntry) {
 		case "file written":
 			fmt.Fprintf(w, "  %-28s %10s %12d %12d\n", fmt.Sprint(f["table"]), d.Round(time.Millisecond), f["rows"], f["bytes"])
 		}
+	}
+}
+
+// eligibilityTables are the two published tables whose cost printEligibilityCost totals, each with
+// the field of the eligibility stage's "stage done" line that holds its rows.
+var eligibilityTables = []struct{ table, rowsField string }{
+	{stages.TableCustomerEligibility, "customer_rows"},
+	{stages.TableSkillingEligibility, "skilling_rows"},
+}
+
+// printEligibilityCost prints what the two eligibility tables cost within a full run of wall time
+// full: the eligibility stage (with each table's rows), the reconcile check and the export of each
+// table, their sum, the rest of the run and the sum as a share of the rest (what the tables add to
+// a run without them). Parts the run did not log print as "-".
+func printEligibilityCost(w io.Writer, entries []observer.LoggedEntry, full time.Duration) {
+	stage := map[string]map[string]any{}
+	file := map[string]map[string]any{}
+	for _, e := range entries {
+		f := e.ContextMap()
+		switch e.Message {
+		case "stage done":
+			stage[fmt.Sprint(f["stage"])] = f
+		case "file written":
+			file[fmt.Sprint(f["table"])] = f
+		}
+	}
+	var total time.Duration
+	line := func(name string, f map[string]any, rows string) {
+		if f == nil {
+			fmt.Fprintf(w, "  %-36s %10s\n", name, "-")
+			return
+		}
+		d, _ := f["duration"].(time.Duration)
+		total += d
+		fmt.Fprintf(w, "  %-36s %10s %12s\n", name, d.Round(time.Millisecond), rows)
+	}
+	fmt.Fprintf(w, "%-38s %10s %12s\n", "eligibility tables", "wall", "rows")
+	elig := stage["eligibility"]
+	line("eligibility stage", elig, "")
+	for _, t := range eligibilityTables {
+		if n, ok := elig[t.rowsField].(int64); ok {
+			fmt.Fprintf(w, "    %-34s %10s %12d\n", t.table, "", n)
+		}
+	}
+	line("reconcile check", stage["reconcile"], "")
+	for _, t := range eligibilityTables {
+		rows := ""
+		if n, ok := file[t.table]["rows"].(int64); ok {
+			rows = fmt.Sprint(n)
+		}
+		line("export "+t.table, file[t.table], rows)
+	}
+	rest := full - total
+	fmt.Fprintf(w, "  %-36s %10s\n", "total", total.Round(time.Millisecond))
+	fmt.Fprintf(w, "  %-36s %10s\n", "rest of the run", rest.Round(time.Millisecond))
+	if rest > 0 {
+		fmt.Fprintf(w, "eligibility tables / rest = %.2f\n", total.Seconds()/rest.Seconds())
 	}
 }
 
