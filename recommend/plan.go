@@ -3,14 +3,16 @@ package recommend
 import (
 	"math"
 	"sort"
+
+	"github.com/capscore/capscore/whatif"
 )
 
-// Lever kinds, in the order the planner prefers them on a tie.
+// Lever kinds (the translator's), in the order the planner prefers them on a tie.
 const (
-	LeverCertify      = "certify"
-	LeverAddCustomers = "add_customers"
-	LeverDeploy       = "deploy"
-	LeverGrowUsage    = "grow_usage"
+	LeverCertify      = whatif.LeverCertify
+	LeverAddCustomers = whatif.LeverAddCustomers
+	LeverDeploy       = whatif.LeverDeploy
+	LeverGrowUsage    = whatif.LeverGrowUsage
 )
 
 // DeployACR is the ACR each newly deployed service gets in S: enough to count (more than 0) and far

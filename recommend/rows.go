@@ -10,6 +10,7 @@ import (
 
 	"github.com/capscore/capscore/duck"
 	"github.com/capscore/capscore/sql"
+	"github.com/capscore/capscore/whatif"
 )
 
 // Kinds of rows the planner writes.
@@ -33,30 +34,9 @@ type Row struct {
 	Detail        string
 }
 
-// StepDetail is the detail of a path_to_qualify row: what the translator (package whatif) turns into
-// input rows.
-type StepDetail struct {
-	Step            int      `json:"step"`
-	Steps           int      `json:"steps"`
-	Lever           string   `json:"lever"`
-	Count           int      `json:"count"`
-	Certification   string   `json:"certification,omitempty"`
-	Certifications  []string `json:"certifications,omitempty"`
-	AcrUSD          float64  `json:"acr_usd,omitempty"`
-	USD             float64  `json:"usd,omitempty"`
-	Segment         string   `json:"segment,omitempty"`
-	AssociationType string   `json:"association_type,omitempty"`
-	Service         string   `json:"service,omitempty"`
-	Services        []string `json:"services,omitempty"`
-	TenantID        string   `json:"tenant_id,omitempty"`
-	Workload        string   `json:"workload,omitempty"`
-	RevenueUSD      float64  `json:"revenue_usd,omitempty"`
-	ActiveUsers     int      `json:"active_users,omitempty"`
-	PointsAdded     float64  `json:"points_added"`
-	TotalAfter      float64  `json:"total_after"`
-	Track           string   `json:"track"`
-	ChangesTrack    bool     `json:"changes_track"`
-}
+// StepDetail is the detail of a path_to_qualify row: the translator's step (package whatif turns it
+// into input rows), so the two cannot drift apart.
+type StepDetail = whatif.Step
 
 // Stats counts what Rows did.
 type Stats struct {
@@ -159,7 +139,7 @@ func (a *Area) pathRows(p Plan) []Row {
 				metric = "net_customer_adds"
 				break
 			}
-			d.AcrUSD, d.Segment, d.AssociationType, d.Service = a.floor(), a.Azure.Segment, a.Azure.AssociationType, a.Azure.NeutralService
+			d.ACRUSD, d.Segment, d.AssociationType, d.Service = a.floor(), a.Azure.Segment, a.Azure.AssociationType, a.Azure.NeutralService
 			metric = "net_customer_adds"
 		case LeverGrowUsage:
 			d.USD, d.TenantID, d.Service = s.USD, a.Azure.Tenant, a.Azure.NeutralService
@@ -171,7 +151,7 @@ func (a *Area) pathRows(p Plan) []Row {
 				metric = "deployments"
 				break
 			}
-			d.AcrUSD, d.Services, d.TenantID = DeployACR, a.Azure.NewServices[:s.Count], a.Azure.Tenant
+			d.ACRUSD, d.Services, d.TenantID = DeployACR, a.Azure.NewServices[:s.Count], a.Azure.Tenant
 			if a.Azure.Tenant == "" {
 				d.Segment, d.AssociationType = a.Azure.Segment, a.Azure.AssociationType
 			}
@@ -239,7 +219,7 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 				plural(s.Count, "net customer", "net customers"), usd(d.RevenueUSD), d.Workload)
 			break
 		}
-		t = fmt.Sprintf("Add %s with at least %s USD ACR in a month", plural(s.Count, "net customer", "net customers"), usd(d.AcrUSD))
+		t = fmt.Sprintf("Add %s with at least %s USD ACR in a month", plural(s.Count, "net customer", "net customers"), usd(d.ACRUSD))
 	case LeverGrowUsage:
 		t = fmt.Sprintf("Grow usage by %s USD ACR in the month (for example on tenant %s)", usd(s.USD), d.TenantID)
 	case LeverDeploy:
