@@ -50,6 +50,7 @@ type loader struct {
 	codes    map[string]map[string][]StepRef
 	neutral  string
 	ordinary []string
+	shared   map[string]sharedCodes
 }
 
 func (l *loader) each(ctx context.Context, name string, scan func(*dsql.Rows) error) error {
@@ -210,6 +211,9 @@ func (l *loader) azure(r *dsql.Rows) error {
 		}
 	}
 	for _, s := range l.ordinary {
+		if len(az.NewServices) == maxNewServices {
+			break
+		}
 		if !deployed[s] {
 			az.NewServices = append(az.NewServices, s)
 		}
@@ -306,6 +310,16 @@ func (l *loader) finish() {
 				}
 			}
 		}
+		// Every partner of an area with the same tracks counts the same codes: one shared map and
+		// one shared list of certify levers (a large program has hundreds of thousands of areas).
+		key := a.Area
+		for _, t := range a.Tracks {
+			key += "|" + t.Name
+		}
+		if c, ok := l.shared[key]; ok {
+			a.Codes, a.certify = c.codes, c.certify
+			continue
+		}
 		a.Codes = map[string][]StepRef{}
 		for code, refs := range l.codes[a.Area] {
 			for _, ref := range refs {
@@ -314,5 +328,16 @@ func (l *loader) finish() {
 				}
 			}
 		}
+		a.certify = a.certifyLevers()
+		if l.shared == nil {
+			l.shared = map[string]sharedCodes{}
+		}
+		l.shared[key] = sharedCodes{a.Codes, a.certify}
 	}
+}
+
+// sharedCodes is what the areas of one solution area with the same tracks share.
+type sharedCodes struct {
+	codes   map[string][]StepRef
+	certify []lever
 }

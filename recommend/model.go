@@ -95,6 +95,9 @@ type Area struct {
 	BizApps   *BizApps
 	// Codes maps each certification the area counts to the (track, metric, step) it serves.
 	Codes map[string][]StepRef
+	// certify are the certify levers of Codes (shared by the areas that share Codes; nil: computed
+	// when planning).
+	certify []lever
 	// Expiring are the area's certifications that stop counting soon.
 	Expiring []*Expiring
 }

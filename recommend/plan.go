@@ -61,9 +61,23 @@ const (
 	maxSteps     = 8
 )
 
+// maxNewServices caps the candidate services of a deployment step (no deployments threshold is
+// higher).
+const maxNewServices = 10
+
 // levers lists the area's levers: one certify lever per distinct set of steps a certification
-// serves, and the Azure customer levers where the area has them.
+// serves, and the customer levers where the area has them.
 func (a *Area) levers() []lever {
+	res := a.certify
+	if res == nil {
+		res = a.certifyLevers()
+	}
+	res = append([]lever(nil), res...)
+	return a.customerLevers(res)
+}
+
+// certifyLevers groups the area's codes by the steps they serve: one lever per group, codes sorted.
+func (a *Area) certifyLevers() []lever {
 	bySteps := map[string]*lever{}
 	var out []*lever
 	codes := make([]string, 0, len(a.Codes))
@@ -82,11 +96,16 @@ func (a *Area) levers() []lever {
 		bySteps[key] = l
 		out = append(out, l)
 	}
-	var res []lever
+	res := []lever{}
 	for i, l := range out {
 		l.rank = i
 		res = append(res, *l)
 	}
+	return res
+}
+
+// customerLevers adds the area's customer levers after the certify levers.
+func (a *Area) customerLevers(res []lever) []lever {
 	if b := a.BizApps; b != nil {
 		n := len(res)
 		res = append(res, lever{kind: LeverAddCustomers, rank: n + 1})
