@@ -55,22 +55,17 @@ func (c *simulateCommand) Run(ctx context.Context, args []string) error {
 	c.settingFlags(fs, simulateSettings...)
 	f := &simFlags{}
 	fs.StringVar(&f.month, "month", "", "snapshot month S, `YYYY-MM`, published in OUT (required)")
-	fs.StringVar(&f.partner, "partner", "", "the partner id, as in the partners input (required)")
+	fs.StringVar(&f.partner, "partner", "", "the partner id `P`, as in the partners input (required)")
 	fs.StringVar(&f.asOf, "as-of", "", "day skilling is counted on, `YYYY-MM-DD` (default: the published month's)")
-	fs.Var(&f.addCert, "add-certification", "`CODE=N`: N more people certified CODE on the as-of date (repeatable)")
-	fs.Var(&f.removeCert, "remove-certification", "`PERSON:CODE`: leave out the person's certification CODE, every row of it (repeatable)")
-	fs.Var(&f.addCustomers, "add-customers", "`AREA=N`: N new customers of an Azure area through an eligible association, each with\n"+
-		"--acr of usage in S and none a year earlier (repeatable)")
+	fs.Var(&f.addCert, "add-certification", "that many more people certified on the as-of date, `CODE=N` (repeatable)")
+	fs.Var(&f.removeCert, "remove-certification", "leave out a person's certification, every row of it, `PERSON:CODE` (repeatable)")
+	fs.Var(&f.addCustomers, "add-customers", "that many new customers of an Azure area, `AREA=N`, through an eligible association, each with --acr of usage in S and none a year earlier (repeatable)")
 	fs.StringVar(&f.acr, "acr", "", "ACR in S of each new customer, `USD` (default: the floor of the segment's track)")
 	fs.StringVar(&f.segment, "segment", "", "segment of the new customers, `smb|enterprise` (default: the area's published track)")
-	fs.StringVar(&f.service, "service", "", "Azure service of the new customers' and the grown usage, `NAME` (default: one excluded\n"+
-		"from deployments, for security an Azure security service)")
-	fs.Var(&f.growUsage, "grow-usage", "`AREA=+N`: more usage in S on a customer: data_ai, infrastructure, digital_app_innovation,\n"+
-		"security: N USD of Azure ACR (a usage row added); modern_work, business_applications:\n"+
-		"N monthly active users (the customer's usage row raised) (repeatable)")
-	fs.StringVar(&f.tenant, "tenant", "", "the customer --grow-usage goes on, `TENANT` (default: the one counted in the area's usage\n"+
-		"growth with the most usage in S)")
-	fs.Var(&f.applyPath, "apply-path", "`AREA`: carry out the area's published path_to_qualify (repeatable)")
+	fs.StringVar(&f.service, "service", "", "Azure service of the new customers and of grown ACR, `NAME` (default: one excluded from deployments; for security an Azure security service)")
+	fs.Var(&f.growUsage, "grow-usage", "more usage in S on a customer, `AREA=+N`: USD of Azure ACR (Azure areas, security) or monthly active users (modern_work, business_applications) (repeatable)")
+	fs.StringVar(&f.tenant, "tenant", "", "the customer --grow-usage goes on, `TENANT` (default: the one counted in the area's usage growth with the most usage in S)")
+	fs.Var(&f.applyPath, "apply-path", "carry out the area's published path_to_qualify, `AREA` (repeatable)")
 	asJSON := fs.Bool("json", false, "print the same content as JSON")
 	if err := c.parse(fs, args); err != nil {
 		return err
