@@ -61,6 +61,10 @@ type Config struct {
 	SkipReadiness bool
 	// Kind is the ledger kind of the run: run (default), backfill or skilling.
 	Kind string
+	// Slice, when set, makes the run the what-if of one partner (refresh simulate, Runner.Simulate):
+	// ingest keeps only that partner's rows, reads the overlay's files besides the input's, and the
+	// drift guard is off. Such a run is never published.
+	Slice *Slice
 }
 
 // DefaultMaxDrift is the drift guard's default row-count limit: a 50% move.

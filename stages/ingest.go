@@ -111,6 +111,13 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	}
 	var total int64
 	var read []dataFile
+	if r.Config.Slice != nil {
+		files, err := sliceInit(ctx, r)
+		read = append(read, files...)
+		if err != nil {
+			return err
+		}
+	}
 	for k, t := range tables {
 		stats, tfiles, _, err := ingestTable(ctx, r, k, t, start)
 		read = append(read, tfiles...)
@@ -122,6 +129,11 @@ func (Ingest) Run(ctx context.Context, r *pipeline.Run) error {
 	}
 	if err := unchanged(read); err != nil {
 		return fmt.Errorf("ingest: %w", err)
+	}
+	if r.Config.Slice != nil {
+		if err := sliceDone(ctx, r); err != nil {
+			return err
+		}
 	}
 	logDone(r, "ingest", start, zap.Int64("rows", total))
 	return nil
@@ -150,6 +162,13 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 			dir, strings.Join(ignored, ", ")))
 		r.Log.Warn("input files ignored", zap.String("folder", dir), zap.Strings("ignored", ignored))
 	}
+	if r.Config.Slice != nil {
+		extra, err := overlayFiles(r, t)
+		if err != nil {
+			return stats, nil, false, err
+		}
+		files = append(files, extra...)
+	}
 	if len(files) == 0 && err == nil && !optional && !t.usage {
 		found := "it is empty"
 		if len(ignored) > 0 {
@@ -161,6 +180,11 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 	source, read, err := buildSource(ctx, r, t, files, &stats)
 	if err != nil {
 		return stats, nil, false, err
+	}
+	if r.Config.Slice != nil {
+		if source, err = sliceSource(ctx, r, t, source); err != nil {
+			return stats, read, false, err
+		}
 	}
 	// Table and column names come from the fixed table list above.
 	text := sqlfiles.Render("ingest_"+t.name, map[string]string{"source": source,
@@ -174,6 +198,11 @@ func ingestTable(ctx context.Context, r *pipeline.Run, k int, t tableSpec, start
 			"workloads": t.workloads, "name": sqlfiles.QuoteLiteral(t.name)})
 		if err := r.DB.Exec(ctx, "ingest_keyed_usage", keyed); err != nil {
 			return stats, read, false, fmt.Errorf("ingest %s: %w", t.name, readFailure(t.name, read, err))
+		}
+		if r.Config.Slice != nil {
+			if err := raiseUsage(ctx, r, t); err != nil {
+				return stats, read, false, err
+			}
 		}
 	}
 	chk := "chk_" + t.name
@@ -251,29 +280,9 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 	var parts []string
 	var files []dataFile
 	for _, p := range paths {
-		f, err := openData(ctx, p)
+		f, part, err := fileSelect(ctx, r, t, p, len(parts))
 		if err != nil {
-			return "", nil, fmt.Errorf("ingest %s: %w", t.name, err)
-		}
-		var h fileHeader
-		if f.parquet {
-			h, err = parquetHeader(ctx, r.DB, p)
-		} else {
-			h, err = csvHeader(ctx, r.DB, p)
-		}
-		if err != nil {
-			if ctx.Err() != nil {
-				return "", nil, ctx.Err()
-			}
-			var be badInputError
-			if errors.As(err, &be) {
-				return "", nil, fmt.Errorf("ingest %s: %w: file %s %s", t.name, pipeline.ErrBadInput, p, be.msg)
-			}
-			return "", nil, fmt.Errorf("ingest %s: file %s is unreadable: %w", t.name, p, readFailure(t.name, []dataFile{f}, err))
-		}
-		part, err := selectFile(t, f, len(parts), h)
-		if err != nil {
-			return "", nil, fmt.Errorf("ingest %s: file %s: %w", t.name, p, err)
+			return "", nil, err
 		}
 		if err := r.DB.ExecFile(ctx, "ingest_file", t.name, len(parts), filepath.Base(p), p, f.info.Bytes, f.mtime.UnixNano()); err != nil {
 			return "", nil, fmt.Errorf("ingest %s: %w", t.name, err)
@@ -290,6 +299,36 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 		return union, files, nil
 	}
 	return withFileNames(t, union), files, nil
+}
+
+// fileSelect checks and hashes one file of a table, learns its header and returns the file and the
+// SELECT that presents it as the contract's columns (selectFile), at position fidx.
+func fileSelect(ctx context.Context, r *pipeline.Run, t tableSpec, p string, fidx int) (dataFile, string, error) {
+	f, err := openData(ctx, p)
+	if err != nil {
+		return f, "", fmt.Errorf("ingest %s: %w", t.name, err)
+	}
+	var h fileHeader
+	if f.parquet {
+		h, err = parquetHeader(ctx, r.DB, p)
+	} else {
+		h, err = csvHeader(ctx, r.DB, p)
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return f, "", ctx.Err()
+		}
+		var be badInputError
+		if errors.As(err, &be) {
+			return f, "", fmt.Errorf("ingest %s: %w: file %s %s", t.name, pipeline.ErrBadInput, p, be.msg)
+		}
+		return f, "", fmt.Errorf("ingest %s: file %s is unreadable: %w", t.name, p, readFailure(t.name, []dataFile{f}, err))
+	}
+	part, err := selectFile(t, f, fidx, h)
+	if err != nil {
+		return f, "", fmt.Errorf("ingest %s: file %s: %w", t.name, p, err)
+	}
+	return f, part, nil
 }
 
 // rejectSample returns the first few rejects of a table for an error message.

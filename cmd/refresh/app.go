@@ -60,6 +60,7 @@ func commands(e env) map[string]command {
 		"query":    &queryCommand{env: e},
 		"validate": &validateCommand{env: e},
 		"explain":  &explainCommand{env: e},
+		"simulate": &simulateCommand{env: e},
 	}
 }
 

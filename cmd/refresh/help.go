@@ -108,6 +108,20 @@ var helps = map[string]commandHelp{
 			"area or month is a usage error naming the nearest valid ones.",
 		example: "refresh explain --out out --partner P04 --month 2026-10",
 	},
+	"simulate": {
+		short:    "What-if of one partner: the month scored again with changes, never published",
+		synopsis: "refresh simulate --input DIR --out DIR --month YYYY-MM --partner P [changes] [--json] [flags]",
+		summary: "Run the month again on one partner's slice of the input (cut at ingest) plus hypothetical rows, with the\n" +
+			"run's own stages, and print for every area the changes touch the published scores (before) and the\n" +
+			"simulated ones (after): points per metric, total, qualified, status. Nothing is published: no lock, no\n" +
+			"ledger, no drift guard; DuckDB spills under --temp-dir (default: the system's temp folder), and OUT is read\n" +
+			"for the month itself and for the area_scores of S-5..S-1 (qualified_in_window). Readiness and the reject\n" +
+			"rate apply to the slice. The as-of date and the rubric are the published month's unless given.\n" +
+			"Units of --grow-usage: data_ai, infrastructure, digital_app_innovation and security, USD of Azure ACR in S\n" +
+			"(a usage row added; security on an Azure security service); modern_work and business_applications,\n" +
+			"monthly active users in S (the customer's usage row of that month and workload raised in place).",
+		example: "refresh simulate --input fixtures/demo --out out --month 2026-10 --partner P02 --add-certification AZ-104=2",
+	},
 	"query": {
 		short:    "Run SQL on the published tables",
 		synopsis: "refresh query --out DIR [--format table|csv|json] \"SQL\"   (\"-\" reads the SQL from stdin)",
