@@ -1,8 +1,9 @@
 // Package stages holds the steps of a monthly run, one per file, in the order All returns them:
 // rubric (the macros and the rubric tables), ingest (read and validate the raw records), ready
 // (the usage months found, readiness), metrics (measure every metric in SQL), score (points,
-// totals, tracks, status), recommend (how to close the gap), eligibility (the rows behind each
-// metric), reconcile (blocking check), changes (score_changes against the previous month), check
+// totals, tracks, status), eligibility (the rows behind each metric), reconcile (blocking check),
+// recommend (what to do next, planned by package recommend), changes (score_changes against the
+// previous month), check
 // (blocking checks), inputs-unchanged, and export (write the snapshot's Parquet files to staging).
 // Rubric and ingest serve every month of a backfill. Validate runs rubric and ingest's checks
 // alone, for refresh validate.
