@@ -107,8 +107,8 @@ func (rn *Runner) Simulate(ctx context.Context, cfg Config, work string, read fu
 
 // Within reports whether path is dir or inside it, links resolved as far as they exist.
 func Within(path, dir string) bool {
-	p, err1 := resolvePath(path)
-	d, err2 := resolvePath(dir)
+	p, err1 := ResolvePath(path)
+	d, err2 := ResolvePath(dir)
 	if err1 != nil || err2 != nil {
 		return false
 	}
@@ -116,8 +116,9 @@ func Within(path, dir string) bool {
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }
 
-// resolvePath is the absolute path p names, the links of its existing part resolved.
-func resolvePath(p string) (string, error) {
+// ResolvePath is the absolute path p names, the links of its existing part resolved (the part
+// that does not exist yet is kept as written).
+func ResolvePath(p string) (string, error) {
 	abs, err := filepath.Abs(p)
 	if err != nil {
 		return "", err

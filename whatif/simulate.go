@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"sort"
 )
 
 // WriteOverlay writes the rows of t into the new folder dst (its parent must exist), as FileName in
@@ -33,17 +31,8 @@ func WriteOverlay(dst string, t Tables) error {
 	if err := os.Mkdir(dst, 0o755); err != nil {
 		return fmt.Errorf("whatif: overlay: %w", err)
 	}
-	tables := make([]string, 0, len(t))
-	for table, rows := range t {
-		if len(rows) > 0 {
-			tables = append(tables, table)
-		}
-	}
-	sort.Strings(tables)
-	for _, table := range tables {
-		if err := writeCSV(filepath.Join(dst, table), table, t[table]); err != nil {
-			return fmt.Errorf("whatif: overlay: %w", err)
-		}
+	if err := writeTables(dst, t); err != nil {
+		return fmt.Errorf("whatif: overlay: %w", err)
 	}
 	return nil
 }

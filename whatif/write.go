@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/capscore/capscore/pipeline"
 )
 
 // WriteInput copies the input folder src to dst, which must not exist yet (its parent folders are
@@ -38,6 +40,14 @@ func WriteInput(src, dst string, t Tables) error {
 	if err := copyInput(src, dst); err != nil {
 		return fmt.Errorf("whatif: copy %s to %s: %w", src, dst, err)
 	}
+	if err := writeTables(dst, t); err != nil {
+		return fmt.Errorf("whatif: %w", err)
+	}
+	return nil
+}
+
+// writeTables writes each table with rows as whatif.csv in its folder under dst, tables by name.
+func writeTables(dst string, t Tables) error {
 	tables := make([]string, 0, len(t))
 	for table, rows := range t {
 		if len(rows) > 0 {
@@ -47,7 +57,7 @@ func WriteInput(src, dst string, t Tables) error {
 	sort.Strings(tables)
 	for _, table := range tables {
 		if err := writeCSV(filepath.Join(dst, table), table, t[table]); err != nil {
-			return fmt.Errorf("whatif: %w", err)
+			return err
 		}
 	}
 	return nil
@@ -69,7 +79,7 @@ func copyInput(src, dst string) error {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	realDst, err := resolve(dst)
+	realDst, err := pipeline.ResolvePath(dst)
 	if err != nil {
 		return err
 	}
@@ -80,24 +90,6 @@ func copyInput(src, dst string) error {
 		return err
 	}
 	return copyDir(real, dst, map[string]bool{})
-}
-
-// resolve returns the absolute path p would have with the links of its existing part resolved.
-func resolve(p string) (string, error) {
-	abs, err := filepath.Abs(p)
-	if err != nil {
-		return "", err
-	}
-	rest := ""
-	for dir := abs; ; dir = filepath.Dir(dir) {
-		if real, err := filepath.EvalSymlinks(dir); err == nil {
-			return filepath.Join(real, rest), nil
-		}
-		if filepath.Dir(dir) == dir {
-			return abs, nil
-		}
-		rest = filepath.Join(filepath.Base(dir), rest)
-	}
 }
 
 // copyDir copies the folder src (a real path) into the new folder dst; open holds the real paths
