@@ -91,7 +91,10 @@ CREATE OR REPLACE TABLE rs_service AS
 SELECT name, excluded_from_deployments AS neutral FROM rb_service WHERE excluded_from_deployments
 UNION ALL
 SELECT DISTINCT u.service, false FROM azure_consumption u
-WHERE u.service NOT IN (SELECT name FROM rb_service WHERE excluded_from_deployments OR security)
+-- The month's window only: a backfill's shared ingest holds more months, and a month must plan as
+-- its single run does.
+WHERE u.month BETWEEN (SELECT s23 FROM params) AND (SELECT s FROM params)
+  AND u.service NOT IN (SELECT name FROM rb_service WHERE excluded_from_deployments OR security)
 ORDER BY neutral DESC, name
 ;
 -- Certifications that stop counting within the warning horizon: the input row (its earned_on) and,
