@@ -375,8 +375,9 @@ var RecommendationKinds = []RecommendationKind{
 		"(`detail`: `step` of `steps`, the `lever` and its figures)",
 		"the points the step adds"},
 	{"no_path", 1, "no plan within the levers reaches qualification", "NULL"},
-	{"metric_at_zero", 2, "the area is not qualified and an applicable metric of the selected track scores 0 points " +
-		"(every metric needs more than 0 points to qualify)", "the metric's maximum points"},
+	{"metric_at_zero", 2, "the area reaches the qualifying score but is not qualified because an applicable metric of the " +
+		"selected track scores 0 points (every metric needs more than 0 points to qualify); below the qualifying score the " +
+		"path_to_qualify steps, or the no_path row, name the metrics at 0", "the metric's maximum points"},
 	{"renewal_risk", 3, "the area is enrolled and either has not qualified in any month of S-5..S, or is not qualified in S " +
 		"and its only qualifying month of S-5..S is S-5, so it drops out of the window next month",
 		"the points short of the qualifying score; NULL when the total reaches it (a metric at 0 holds it back)"},

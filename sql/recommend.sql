@@ -21,7 +21,7 @@ active AS (
 ),
 -- Metric rows of the selected track of the areas that get rows.
 sel AS (
-    SELECT m.*, r.rule, a.area_name, a.qualified
+    SELECT m.*, r.rule, a.area_name, a.qualified, a.total_points AS area_total
     FROM metric_scores m
     JOIN active a ON a.partner_key = m.partner_key AND a.solution_area = m.solution_area AND a.track = m.track
     JOIN rb_metric r ON r.solution_area = m.solution_area AND r.track = m.track AND r.metric = m.metric
@@ -35,9 +35,13 @@ plan AS (
 zero AS (
     SELECT partner_id, solution_area, track, 'metric_at_zero' AS kind, metric, 2 AS kind_rank, metric_order AS ord,
         max_points AS points_at_stake,
-        'Earn points in ' || replace(metric, '_', ' ') || ': every metric needs more than 0 points to qualify' AS action,
+        'Earn points in ' || replace(metric, '_', ' ') || ': the area has ' || printf('%.2f', area_total)
+            || ' points, but every metric needs more than 0 points to qualify' AS action,
         json_object('value', value, 'threshold', threshold, 'max_points', max_points::DOUBLE, 'points', points::DOUBLE)::VARCHAR AS detail
-    FROM sel WHERE points = 0 AND NOT qualified
+    FROM sel CROSS JOIN lbl
+    -- Only where the zero is what blocks: below the qualifying score the path's steps (or the
+    -- no_path row) already name every metric at 0.
+    WHERE points = 0 AND NOT qualified AND area_total >= lbl.q
 ),
 -- Enrolled areas not qualified in S-5..S, or not qualified in S with S-5 their only qualifying
 -- month of the window (prior_qualified holds the qualifying months S-5..S-1).

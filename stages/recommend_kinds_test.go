@@ -8,10 +8,17 @@ package stages_test
 // Points of a linear metric: round(max x min(1, max(0, value) / threshold), 2).
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"go.uber.org/zap"
 
 	"github.com/capscore/capscore/outputs"
 	"github.com/capscore/capscore/pipeline"
@@ -118,14 +125,9 @@ func TestRecommendationKindsDemo(t *testing.T) {
 				detail: `{"tenant_id":"T07D","part":"CPOR","workload":"","figure":"active_users","value":10.0,"floor":16.0,"missing":6.0,"unit":"active users"}`},
 		}},
 		{"P08", []string{"data_ai", "modern_work", "security"}, []recRow{
-			// Data & AI enterprise (in_progress, 0 + 0 + 20 + 4 = 24): net customer adds 1 (T08A) - 1 = 0 and
-			// intermediate certifications 0 -> both at zero, max 30 and 40 (rubric order).
-			{area: "data_ai", kind: "metric_at_zero", metric: "net_customer_adds", stake: "30.00",
-				action: "Earn points in net customer adds: every metric needs more than 0 points to qualify",
-				detail: `{"value":0.0,"threshold":3.0,"max_points":30.0,"points":0.0}`},
-			{area: "data_ai", kind: "metric_at_zero", metric: "intermediate_certifications", stake: "40.00",
-				action: "Earn points in intermediate certifications: every metric needs more than 0 points to qualify",
-				detail: `{"value":0.0,"threshold":null,"max_points":40.0,"points":0.0}`},
+			// Data & AI enterprise (in_progress, 0 + 0 + 20 + 4 = 24): net customer adds and intermediate
+			// certifications at zero, but 24 < 70, so the path names them and there is no metric_at_zero row
+			// (TestMetricAtZeroOnlyAtQualifyingScore has them at a qualifying score of 20).
 			// T08C: 700 USD ACR in S < 1,000 -> 300 more; net adds 0 -> 1 -> 30 x 1/3 = 10.
 			{area: "data_ai", kind: "customer_below_floor", metric: "net_customer_adds", stake: "10.00",
 				action: "Raise tenant T08C's Azure consumption by 300.00 USD in a month to reach the 1000 USD floor",
@@ -149,14 +151,8 @@ func TestRecommendationKindsDemo(t *testing.T) {
 		}},
 		{"P10", []string{"data_ai"}, []recRow{
 			// Data & AI enterprise, enrolled: 10 + 0 + 0 + 2 = 12. Intermediate certifications (max 40) and
-			// usage growth (zero base, max 20) at zero; no earlier month is published, so not qualified in
-			// 2026-05..2026-10: 70 - 12 = 58 points short.
-			{area: "data_ai", kind: "metric_at_zero", metric: "intermediate_certifications", stake: "40.00",
-				action: "Earn points in intermediate certifications: every metric needs more than 0 points to qualify",
-				detail: `{"value":0.0,"threshold":null,"max_points":40.0,"points":0.0}`},
-			{area: "data_ai", kind: "metric_at_zero", metric: "usage_growth", stake: "20.00",
-				action: "Earn points in usage growth: every metric needs more than 0 points to qualify",
-				detail: `{"value":null,"threshold":20.0,"max_points":20.0,"points":0.0}`},
+			// usage growth (zero base, max 20) at zero, but 12 < 70: no metric_at_zero rows. No earlier month
+			// is published, so not qualified in 2026-05..2026-10: 70 - 12 = 58 points short.
 			{area: "data_ai", kind: "renewal_risk", stake: "58.00",
 				action: "Qualify again in Data & AI (Azure): enrolled, but not qualified in any month of 2026-05..2026-10; the enterprise track is 58.00 points short of 70",
 				detail: `{"window_from":"2026-05","window_to":"2026-10","qualified_months":[],"total_points":12.0,"qualifying_score":70.0,"points_short":58.0}`},
@@ -195,5 +191,61 @@ func TestRecommendationKindsDemo(t *testing.T) {
 				t.Errorf("%s row %d:\n got %s\nwant %s", c.partner, i+1, g, w)
 			}
 		}
+	}
+}
+
+// TestMetricAtZeroOnlyAtQualifyingScore: metric_at_zero rows are made where the zero is what blocks,
+// that is where the area reaches the qualifying score. The demo has no such area at 70, so the month
+// runs with a copy of the rubric whose qualifying score is 20:
+//   - P08 Data & AI enterprise: 0 + 0 + 20 + 4 = 24 >= 20, net customer adds (max 30) and intermediate
+//     certifications (max 40) at 0 -> two rows, in the rubric's metric order;
+//   - P10 Data & AI enterprise: 10 + 0 + 0 + 2 = 12 < 20 -> none, though two metrics are at 0.
+func TestMetricAtZeroOnlyAtQualifyingScore(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "rubric", "ms-pcs-2026-05.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lowered := strings.Replace(string(raw), "qualifying_score: 70", "qualifying_score: 20", 1)
+	if lowered == string(raw) {
+		t.Fatal("the rubric has no qualifying_score: 70 line to lower")
+	}
+	rubricFile := filepath.Join(t.TempDir(), "rubric-q20.yaml")
+	if err := os.WriteFile(rubricFile, []byte(lowered), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := pipeline.ParseMonth(snapshotMonth)
+	asOf, _ := time.Parse("2006-01-02", asOfDate)
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if _, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunMonth(ctx, pipeline.Config{
+		Month: m, AsOf: asOf, Input: filepath.Join("..", "fixtures", "demo"), Out: out, Threads: 2,
+		RubricPath: rubricFile}); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	db := openDuck(t)
+	zeros := func(partner string) []recRow {
+		var got []recRow
+		for _, r := range readRecs(t, db, out, partner) {
+			if r.kind == "metric_at_zero" && r.area == "data_ai" {
+				r.priority = 0
+				got = append(got, r)
+			}
+		}
+		return got
+	}
+	want := []recRow{
+		{area: "data_ai", kind: "metric_at_zero", metric: "net_customer_adds", stake: "30.00",
+			action: "Earn points in net customer adds: the area has 24.00 points, but every metric needs more than 0 points to qualify",
+			detail: `{"value":0.0,"threshold":3.0,"max_points":30.0,"points":0.0}`},
+		{area: "data_ai", kind: "metric_at_zero", metric: "intermediate_certifications", stake: "40.00",
+			action: "Earn points in intermediate certifications: the area has 24.00 points, but every metric needs more than 0 points to qualify",
+			detail: `{"value":0.0,"threshold":null,"max_points":40.0,"points":0.0}`},
+	}
+	if got := zeros("P08"); !slices.Equal(got, want) {
+		t.Errorf("P08 data_ai metric_at_zero rows:\n got %v\nwant %v", got, want)
+	}
+	if got := zeros("P10"); len(got) != 0 {
+		t.Errorf("P10 data_ai (12 points < 20): want no metric_at_zero rows, got %v", got)
 	}
 }
