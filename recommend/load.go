@@ -16,10 +16,10 @@ type areaKey struct {
 	area    string
 }
 
-// Load reads the planner's state (the rs_* tables of recommend_state.sql) into areas, in partner
-// and area order.
-func Load(ctx context.Context, db *duck.DB) ([]*Area, error) {
-	l := &loader{db: db, byKey: map[areaKey]*Area{}}
+// Load reads the planner's state (the rs_* tables of recommend_state.sql) of the partners with keys
+// lo..hi into areas, in partner and area order.
+func Load(ctx context.Context, db *duck.DB, lo, hi int64) ([]*Area, error) {
+	l := &loader{db: db, byKey: map[areaKey]*Area{}, keys: duck.Params{"lo": lo, "hi": hi}}
 	for _, step := range []struct {
 		name string
 		scan func(*dsql.Rows) error
@@ -51,10 +51,11 @@ type loader struct {
 	neutral  string
 	ordinary []string
 	shared   map[string]sharedCodes
+	keys     duck.Params // the batch's partner keys, for the statements that name them
 }
 
 func (l *loader) each(ctx context.Context, name string, scan func(*dsql.Rows) error) error {
-	rows, err := l.db.Query(ctx, name, sqlfiles.Text(name))
+	rows, err := l.db.Query(ctx, name, sqlfiles.Text(name), l.keys)
 	if err != nil {
 		return err
 	}

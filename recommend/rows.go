@@ -2,6 +2,7 @@ package recommend
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -277,25 +278,54 @@ func (a *Area) expiringRow(e *Expiring, ord int, qualifying float64) Row {
 		"stops_counting": e.StopsCounting, "points_lost": lost, "total_after": after})
 }
 
-// Insert appends the rows to recommend_plan, a few hundred per statement, every value a parameter.
+// BatchPartners is how many partner keys the planner loads, plans and writes at a time: its memory
+// is that of one batch, not of the program (a large program has hundreds of thousands of areas).
+const BatchPartners = 20000
+
+// Write plans the areas of every partner in the state tables, a batch of partners at a time, and
+// appends the rows to recommend_plan. progress, when not nil, is called after each batch with the
+// partner keys done and in all.
+func Write(ctx context.Context, db *duck.DB, qualifying float64, workers int, progress func(done, all int64)) (Stats, error) {
+	var st Stats
+	var first, last int64
+	if err := db.QueryRow(ctx, "recommend_partner_keys", sqlfiles.Text("recommend_partner_keys")).Scan(&first, &last); err != nil {
+		return st, err
+	}
+	for lo := first; lo <= last; lo += BatchPartners {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		hi := min(lo+BatchPartners-1, last)
+		areas, err := Load(ctx, db, lo, hi)
+		if err != nil {
+			return st, err
+		}
+		rows, bst := Rows(areas, qualifying, workers)
+		st.add(bst)
+		if err := Insert(ctx, db, rows); err != nil {
+			return st, err
+		}
+		if progress != nil {
+			progress(hi-first+1, last-first+1)
+		}
+	}
+	return st, nil
+}
+
+// Insert appends the rows to recommend_plan through DuckDB's appender (no statement text: every
+// value is data).
 func Insert(ctx context.Context, db *duck.DB, rows []Row) error {
-	const batch = 200
-	for lo := 0; lo < len(rows); lo += batch {
-		hi := min(lo+batch, len(rows))
-		groups := make([]string, hi-lo)
-		var args []any
-		for i, r := range rows[lo:hi] {
-			groups[i] = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-			var pts any
+	return db.Append(ctx, "recommend_plan", func(add func(values ...driver.Value) error) error {
+		for _, r := range rows {
+			var pts driver.Value
 			if r.PointsAtStake != nil {
 				pts = *r.PointsAtStake
 			}
-			args = append(args, r.PartnerKey, r.PartnerID, r.Area, r.Track, r.Kind, r.Metric, r.Ord, pts, r.Action, r.Detail)
+			if err := add(r.PartnerKey, r.PartnerID, r.Area, r.Track, r.Kind, r.Metric, int32(r.Ord), pts,
+				r.Action, r.Detail); err != nil {
+				return err
+			}
 		}
-		q := sqlfiles.Render("recommend_plan_insert", map[string]string{"rows": strings.Join(groups, ", ")})
-		if err := db.Exec(ctx, "recommend_plan_insert", q, args...); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	})
 }

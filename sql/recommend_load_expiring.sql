@@ -1,2 +1,2 @@
--- Recommendation planner: reads the state table rs_expiring (see recommend_state.sql).
-SELECT partner_key, solution_area, person_id, certification, earned_on::VARCHAR, stops_counting::VARCHAR, track, metric, step, drops FROM rs_expiring ORDER BY partner_key, solution_area, person_id, certification, track, metric, step
+-- Recommendation planner: reads the state table rs_expiring (see recommend_state.sql), for the partners of one batch ($lo..$hi).
+SELECT partner_key, solution_area, person_id, certification, earned_on::VARCHAR, stops_counting::VARCHAR, track, metric, step, drops FROM rs_expiring WHERE partner_key BETWEEN $lo AND $hi ORDER BY partner_key, solution_area, person_id, certification, track, metric, step

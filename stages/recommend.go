@@ -29,23 +29,24 @@ func (Recommend) Run(ctx context.Context, r *pipeline.Run) error {
 			return err
 		}
 	}
-	areas, err := recommend.Load(ctx, r.DB)
-	if err != nil {
-		return err
-	}
 	workers := r.Config.Threads // the planner uses as many cores as DuckDB may
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	rows, st := recommend.Rows(areas, float64(r.Rubric.General.QualifyingScore), workers)
+	st, err := recommend.Write(ctx, r.DB, float64(r.Rubric.General.QualifyingScore), workers,
+		func(done, all int64) {
+			if done < all {
+				r.Log.Info("recommend: planning", zap.Int64("partner_keys_done", done), zap.Int64("partner_keys", all))
+			}
+		})
+	if err != nil {
+		return err
+	}
 	if st.Mismatched > 0 {
 		// The planner re-scores what the metric SQL scored; a difference means it cannot promise
 		// points for those areas, so they get no plan. Scores are unaffected.
 		r.Log.Warn("recommend: areas whose re-scored total differs from the published one get no plan",
 			zap.Int("areas", st.Mismatched))
-	}
-	if err := recommend.Insert(ctx, r.DB, rows); err != nil {
-		return err
 	}
 	if err := r.DB.ExecFile(ctx, "recommend"); err != nil {
 		return err
