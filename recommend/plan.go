@@ -238,8 +238,10 @@ func merge(picks []pick, p pick) []pick {
 	return append(picks, p)
 }
 
-// gates returns the picks that hold the gates a certify lever's scoring steps require under the
-// change c: for each gate short of people, the certify lever that serves that gate alone (or with the
+// gates returns the picks a certify lever's steps need under the change c before they score: for
+// each gate its scoring steps require that is short of people, and for each step of a metric its
+// metric requires people in (the people prerequisite, as Modern Work's two certification metrics
+// require each other) that has nobody, the certify lever that serves that step alone (or with the
 // fewest other steps), with the people missing.
 func (a *Area) gates(l lever, c Change, levers []lever) []pick {
 	if l.kind != LeverCertify {
@@ -247,6 +249,26 @@ func (a *Area) gates(l lever, c Change, levers []lever) []pick {
 	}
 	var out []pick
 	seen := map[StepRef]bool{}
+	serving := func(g StepRef) *lever {
+		var best *lever
+		for i := range levers {
+			x := &levers[i]
+			if x.kind == LeverCertify && hasRef(x.steps, g) && (best == nil || len(x.steps) < len(best.steps)) {
+				best = x
+			}
+		}
+		return best
+	}
+	// added is the people the picks so far put in step g.
+	added := func(g StepRef) int {
+		n := 0
+		for _, p := range out {
+			if hasRef(p.l.steps, g) {
+				n += p.n
+			}
+		}
+		return n
+	}
 	for _, r := range l.steps {
 		m := a.metric(r.Track, r.Metric)
 		if m == nil {
@@ -266,20 +288,38 @@ func (a *Area) gates(l lever, c Change, levers []lever) []pick {
 					if gs.N != req {
 						continue
 					}
-					short := gs.MinPeople - (gs.People + c.People[g])
+					short := gs.MinPeople - (gs.People + c.People[g] + added(g))
 					if short <= 0 {
 						continue
 					}
-					var best *lever
-					for i := range levers {
-						x := &levers[i]
-						if x.kind == LeverCertify && hasRef(x.steps, g) && (best == nil || len(x.steps) < len(best.steps)) {
-							best = x
-						}
-					}
-					if best != nil {
+					if best := serving(g); best != nil {
 						out = append(out, pick{l: *best, n: short})
 					}
+				}
+			}
+		}
+	}
+	for _, r := range l.steps {
+		m := a.metric(r.Track, r.Metric)
+		if m == nil {
+			continue
+		}
+		for _, req := range m.requires {
+			rm := a.metric(r.Track, req)
+			if rm == nil {
+				continue
+			}
+			for _, st := range rm.steps {
+				g := StepRef{r.Track, req, st.N}
+				if seen[g] || hasRef(l.steps, g) {
+					continue
+				}
+				seen[g] = true
+				if st.People+c.People[g]+added(g) > 0 {
+					continue
+				}
+				if best := serving(g); best != nil {
+					out = append(out, pick{l: *best, n: 1})
 				}
 			}
 		}

@@ -132,6 +132,34 @@ func TestPlanSaysWhenTheTrackChanges(t *testing.T) {
 	}
 }
 
+// Modern Work (enterprise): each certification metric needs a counted person in both (the people
+// prerequisite), so neither scores alone. Nobody certified: 12 (net customer adds) + 30 (usage
+// growth) + 20 (deployments) = 62, two metrics at 0. One intermediate person (10 / 4 = 2.5 points)
+// and one advanced person (15 / 2 = 7.5 points) together: 62 + 2.5 + 7.5 = 72 >= 70. The first step
+// alone adds nothing (the prerequisite is not met yet), the second adds both metrics' points.
+func TestPlanMeetsThePeoplePrerequisite(t *testing.T) {
+	both := []string{"intermediate_certifications", "advanced_certifications"}
+	tr := &Track{Name: "enterprise", Metrics: []*Metric{fixed("net_customer_adds", 20, 12),
+		{Name: "intermediate_certifications", Rule: "linear", Max: 10, Threshold: 4, lever: "skill", requires: both,
+			steps: []*Step{{N: 0, Role: "count"}}},
+		{Name: "advanced_certifications", Rule: "linear", Max: 15, Threshold: 2, lever: "skill", requires: both,
+			steps: []*Step{{N: 0, Role: "count"}}},
+		fixed("usage_growth", 30, 30), fixed("deployments", 25, 20)}}
+	a := &Area{PartnerID: "P", Area: "modern_work", Selected: "enterprise", Tracks: []*Track{tr},
+		Codes: map[string][]StepRef{
+			"MS-102": {{"enterprise", "advanced_certifications", 0}},
+			"MS-700": {{"enterprise", "intermediate_certifications", 0}},
+			"SC-300": {{"enterprise", "intermediate_certifications", 0}},
+		}}
+	if s := a.Rescore(Change{}, 70); s.Total() != 62 || s.Zeros() != 2 {
+		t.Fatalf("start: total %v with %d metrics at 0, want 62 and 2", s.Total(), s.Zeros())
+	}
+	checkPlan(t, a.Plan(70), []stepWant{
+		{LeverCertify, []string{"MS-700", "SC-300"}, 1, 0, 0, 62},
+		{LeverCertify, []string{"MS-102"}, 1, 0, 10, 72},
+	})
+}
+
 // BenchmarkPlan plans an enterprise Data & AI area that needs both gates and three people.
 func BenchmarkPlan(b *testing.B) {
 	a := dataAI("enterprise", 30, 20, 10, "gate", 2, 0, [3]int{0, 0, 0})
