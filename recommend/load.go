@@ -32,6 +32,7 @@ func Load(ctx context.Context, db *duck.DB, lo, hi int64) ([]*Area, error) {
 		{"recommend_load_services", l.service},
 		{"recommend_load_azure", l.azure},
 		{"recommend_load_bizapps", l.bizapps},
+		{"recommend_load_security", l.security},
 		{"recommend_load_expiring", l.expiring},
 	} {
 		if err := l.each(ctx, step.name, step.scan); err != nil {
@@ -86,11 +87,19 @@ func (l *loader) metric(r *dsql.Rows) error {
 	var track, services string
 	var threshold, baseMin, floor, value, now, base, acrNow, acrBase dsql.NullFloat64
 	var svc dsql.NullString
-	var revFloor, mcvFloor dsql.NullFloat64
+	var revFloor, mcvFloor, ttmMin, ttmLo, ttmHi dsql.NullFloat64
 	m := &Metric{}
 	if err := r.Scan(&key.partner, &key.area, &track, &m.Name, &m.Rule, &m.Max, &threshold, &baseMin, &floor,
-		&value, &m.Points, &now, &base, &acrNow, &acrBase, &svc, &revFloor, &mcvFloor); err != nil {
+		&value, &m.Points, &now, &base, &acrNow, &acrBase, &svc, &revFloor, &mcvFloor,
+		&ttmMin, &ttmLo, &m.ttmLoExcl, &ttmHi, &m.ttmHiExcl); err != nil {
 		return err
+	}
+	m.ttmMin = ttmMin.Float64
+	if ttmLo.Valid {
+		m.ttmLo = &ttmLo.Float64
+	}
+	if ttmHi.Valid {
+		m.ttmHi = &ttmHi.Float64
 	}
 	a := l.byKey[key]
 	if a == nil {
@@ -267,6 +276,31 @@ func (l *loader) bizapps(r *dsql.Rows) error {
 				m.lever = "ba_deploy"
 			case m.Name == "usage_growth" && b.DeployRate > 0:
 				m.lever = "ba_growth"
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) security(r *dsql.Rows) error {
+	var key areaKey
+	var assoc, service dsql.NullString
+	if err := r.Scan(&key.partner, &key.area, &assoc, &service); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil || !assoc.Valid || !service.Valid {
+		return nil // no Azure association type or no security service: no customer lever
+	}
+	a.Security = &Security{AssociationType: assoc.String, Service: service.String}
+	for _, t := range a.Tracks {
+		for _, m := range t.Metrics {
+			switch {
+			case m.Rule != "linear" || m.Value == nil:
+			case m.Name == "net_customer_adds" && m.ttmMin > 0:
+				m.lever = "sec_nca"
+			case m.Name == "deployments" && (m.ttmLo != nil || m.ttmHi != nil):
+				m.lever = "sec_deploy"
 			}
 		}
 	}

@@ -31,6 +31,11 @@ type Metric struct {
 	acrNow, acrBase         float64 // growth: exact sums
 	baseMinimum             float64 // growth
 	services                []string
+	// Security: the TTM security ACR a tenant needs to count (net customer adds) and the band of a
+	// deployment's TTM (deployments).
+	ttmMin               float64
+	ttmLo, ttmHi         *float64
+	ttmLoExcl, ttmHiExcl bool
 }
 
 // Step is one certification step of a skilling metric.
@@ -80,6 +85,14 @@ func (b *BizApps) deployUsers(floor float64) int {
 	return int(math.Ceil(floor/b.DeployRate - 1e-9))
 }
 
+// Security holds what the customer lever of Security needs: a new customer's Azure part, a tenant
+// associated from S by AssociationType with usage of the security service Service in S only. Its
+// TTM security ACR is that month's, and its growth base is S, so it moves net customer adds and the
+// deployments of the track whose band holds the amount, and no usage growth.
+type Security struct {
+	AssociationType, Service string
+}
+
 // Area is one partner-area: the tracks a change can select and what the levers need.
 type Area struct {
 	PartnerKey int32
@@ -93,6 +106,7 @@ type Area struct {
 	Tracks    []*Track
 	Azure     *Azure
 	BizApps   *BizApps
+	Security  *Security
 	// Codes maps each certification the area counts to the (track, metric, step) it serves.
 	Codes map[string][]StepRef
 	// certify are the certify levers of Codes (shared by the areas that share Codes; nil: computed
@@ -244,6 +258,16 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 		return linear(m.Max, m.Threshold, (now-base)*100/base)
 	case "deploy":
 		return linear(m.Max, m.Threshold, float64(len(m.services)+c.Deploy))
+	case "sec_nca":
+		if c.Customers > 0 && c.CustomerACR >= m.ttmMin {
+			return linear(m.Max, m.Threshold, m.value()+float64(c.Customers))
+		}
+		return linear(m.Max, m.Threshold, m.value())
+	case "sec_deploy":
+		if c.Customers > 0 && m.inTTMBand(c.CustomerACR) {
+			return linear(m.Max, m.Threshold, m.value()+float64(c.Customers))
+		}
+		return linear(m.Max, m.Threshold, m.value())
 	case "ba_nca":
 		return linear(m.Max, m.Threshold, m.tenantsNow+float64(c.Customers)-m.tenantsBase)
 	case "ba_deploy":
@@ -258,6 +282,28 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 		return linear(m.Max, m.Threshold, (now-base)*100/base)
 	}
 	return m.Points
+}
+
+// value is the metric's published value (0 when it has none).
+func (m *Metric) value() float64 {
+	if m.Value == nil {
+		return 0
+	}
+	return *m.Value
+}
+
+// inTTMBand reports whether a TTM amount is in the metric's band (Security deployments).
+func (m *Metric) inTTMBand(v float64) bool {
+	if m.ttmLo == nil && m.ttmHi == nil {
+		return false
+	}
+	if lo := m.ttmLo; lo != nil && (v < *lo || (m.ttmLoExcl && v == *lo)) {
+		return false
+	}
+	if hi := m.ttmHi; hi != nil && (v > *hi || (m.ttmHiExcl && v == *hi)) {
+		return false
+	}
+	return true
 }
 
 // baDeployMCV is the MCV of one new Business Applications deployment.

@@ -113,6 +113,9 @@ func (a *Area) customerLevers(res []lever) []lever {
 			res = append(res, lever{kind: LeverDeploy, rank: n + 2})
 		}
 	}
+	if a.Security != nil {
+		res = append(res, lever{kind: LeverAddCustomers, rank: len(res) + 1})
+	}
 	if a.Azure != nil {
 		n := len(res)
 		res = append(res, lever{kind: LeverAddCustomers, rank: n + 1})
@@ -156,9 +159,30 @@ func (a *Area) floor() float64 {
 	return 0
 }
 
+// customerACR is the ACR in S of a new customer: the floor (Azure areas); for Security the least
+// whole dollars that count for net customer adds and put the tenant in the deployments band of the
+// selected track.
+func (a *Area) customerACR() float64 {
+	if a.Security == nil {
+		return a.floor()
+	}
+	v := 0.0
+	if m := a.metric(a.Selected, "net_customer_adds"); m != nil {
+		v = math.Ceil(m.ttmMin)
+	}
+	if m := a.metric(a.Selected, "deployments"); m != nil && m.ttmLo != nil {
+		lo := math.Ceil(*m.ttmLo)
+		if m.ttmLoExcl && lo == *m.ttmLo {
+			lo++
+		}
+		v = math.Max(v, lo)
+	}
+	return v
+}
+
 // apply adds n units of the lever to the change (usd for grow_usage).
 func (a *Area) apply(c Change, l lever, n int, usd float64) Change {
-	out := Change{People: map[StepRef]int{}, Customers: c.Customers, CustomerACR: a.floor(), Grow: c.Grow,
+	out := Change{People: map[StepRef]int{}, Customers: c.Customers, CustomerACR: a.customerACR(), Grow: c.Grow,
 		Deploy: c.Deploy, DeployACR: DeployACR}
 	for k, v := range c.People {
 		out.People[k] = v

@@ -1,6 +1,7 @@
 package recommend
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 )
@@ -158,6 +159,45 @@ func TestPlanMeetsThePeoplePrerequisite(t *testing.T) {
 		{LeverCertify, []string{"MS-700", "SC-300"}, 1, 0, 0, 62},
 		{LeverCertify, []string{"MS-102"}, 1, 0, 10, 72},
 	})
+}
+
+// Security (enterprise): net customer adds at -1 (one customer fewer than a year earlier; 20 points
+// at 10, 2 a customer) and deployments at 0 (20 points at 6), certifications 40 and usage growth 10:
+// 50 points, two metrics at 0. A new customer's Azure part needs TTM security ACR of at least 600 to
+// count and more than 12,000 to be an enterprise deployment, so it gets 12,001 USD and moves both:
+// n customers give 2(n-1) + round(20n/6, 2) points. n = 4 gives 6 + 13.33 = 69.33 (short);
+// n = 5 gives 8 + 16.67 = 24.67, 74.67 in all.
+func TestPlanSecurityCustomers(t *testing.T) {
+	lo := 12000.0
+	val := func(v float64) *float64 { return &v }
+	tr := &Track{Name: "enterprise", Metrics: []*Metric{
+		{Name: "net_customer_adds", Rule: "linear", Max: 20, Threshold: 10, Value: val(-1), lever: "sec_nca", ttmMin: 600},
+		fixed("intermediate_certifications", 40, 40), fixed("usage_growth", 20, 10),
+		{Name: "deployments", Rule: "linear", Max: 20, Threshold: 6, Value: val(0), lever: "sec_deploy", ttmLo: &lo, ttmLoExcl: true},
+	}}
+	a := &Area{PartnerID: "P", Area: "security", Selected: "enterprise", Tracks: []*Track{tr},
+		Security: &Security{AssociationType: "CSP_T1", Service: "Key Vault"}}
+	if s := a.Rescore(Change{}, 70); s.Total() != 50 || s.Zeros() != 2 {
+		t.Fatalf("start: total %v with %d metrics at 0, want 50 and 2", s.Total(), s.Zeros())
+	}
+	p := a.Plan(70)
+	checkPlan(t, p, []stepWant{{LeverAddCustomers, nil, 5, 0, 24.67, 74.67}})
+	rows := a.pathRows(p)
+	var d StepDetail
+	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.ACRUSD != 12001 || d.AssociationType != "CSP_T1" || d.Service != "Key Vault" || d.Segment != "enterprise" {
+		t.Errorf("step detail %+v, want 12,001 USD of Key Vault through CSP_T1 on an enterprise tenant", d)
+	}
+	// SMB's deployments band is 750..12,000 (both ends in): a new customer gets 750 USD.
+	hi := 12000.0
+	smbLo := 750.0
+	tr.Name, a.Selected = "smb", "smb"
+	tr.Metrics[3].ttmLo, tr.Metrics[3].ttmHi, tr.Metrics[3].ttmLoExcl = &smbLo, &hi, false
+	if got := a.customerACR(); got != 750 {
+		t.Errorf("smb customer ACR %v, want 750", got)
+	}
 }
 
 // BenchmarkPlan plans an enterprise Data & AI area that needs both gates and three people.

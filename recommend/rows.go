@@ -140,6 +140,11 @@ func (a *Area) pathRows(p Plan) []Row {
 				metric = "net_customer_adds"
 				break
 			}
+			if sec := a.Security; sec != nil {
+				d.ACRUSD, d.Segment, d.AssociationType, d.Service = a.customerACR(), a.Selected, sec.AssociationType, sec.Service
+				metric = "net_customer_adds"
+				break
+			}
 			d.ACRUSD, d.Segment, d.AssociationType, d.Service = a.floor(), a.Azure.Segment, a.Azure.AssociationType, a.Azure.NeutralService
 			metric = "net_customer_adds"
 		case LeverGrowUsage:
@@ -218,6 +223,11 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 		if d.Workload != "" {
 			t = fmt.Sprintf("Add %s with at least %s USD revenue in the month (for example in %s)",
 				plural(s.Count, "net customer", "net customers"), usd(d.RevenueUSD), d.Workload)
+			break
+		}
+		if a.Security != nil {
+			t = fmt.Sprintf("Add %s with at least %s USD ACR on security services in the month (for example %s)",
+				plural(s.Count, "net customer", "net customers"), usd(d.ACRUSD), d.Service)
 			break
 		}
 		t = fmt.Sprintf("Add %s with at least %s USD ACR in a month", plural(s.Count, "net customer", "net customers"), usd(d.ACRUSD))

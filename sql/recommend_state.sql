@@ -19,7 +19,10 @@ SELECT m.partner_key, m.solution_area, m.track, m.metric, r.rule, m.max_points::
         json_extract(m.detail, '$.deployments_base'))::DOUBLE AS tenants_base,
     coalesce(g.acr_now, bg.mcv_now) AS acr_now, coalesce(g.acr_base, bg.mcv_base) AS acr_base,
     r.revenue_floor, r.mcv_floor,
-    CASE WHEN m.metric = 'deployments' THEN json_extract_string(m.detail, '$.services[*]') END AS services
+    CASE WHEN m.metric = 'deployments' THEN json_extract_string(m.detail, '$.services[*]') END AS services,
+    -- Security: the TTM security ACR a tenant needs to count (net customer adds) and the band a
+    -- deployment's TTM is in.
+    r.ttm_min, r.ttm_lo, coalesce(r.ttm_lo_excl, false) AS ttm_lo_excl, r.ttm_hi, coalesce(r.ttm_hi_excl, false) AS ttm_hi_excl
 FROM metric_scores m
 JOIN rs_area a ON a.partner_key = m.partner_key AND a.solution_area = m.solution_area
     AND (a.track_selection = 'best_total' OR a.selected_track = m.track)
@@ -162,3 +165,15 @@ SELECT k.partner_key, k.solution_area, k.track,
     d.association_type AS deploy_association_type, d.workload AS deploy_workload, d.mcv_rate AS deploy_rate
 FROM k LEFT JOIN dep d ON d.partner_key = k.partner_key
 ORDER BY k.partner_key, k.solution_area
+;
+-- Security: the association type and service of a new customer's Azure part (a tenant with security
+-- ACR in S only, so its growth base is S and it moves no usage growth).
+CREATE OR REPLACE TABLE rs_security AS
+SELECT a.partner_key, a.solution_area,
+    (SELECT min(t.association_type) FROM rb_assoc_set k JOIN rb_assoc_set_type t ON t.set_key = k.set_key
+        WHERE k.solution_area = a.solution_area AND k.track = a.selected_track AND k.metric = 'net_customer_adds'
+          AND k.part = 'azure') AS association_type,
+    (SELECT min(name) FROM rb_service WHERE security) AS service
+FROM rs_area a
+JOIN rb_area r ON r.solution_area = a.solution_area AND r.family = 'security'
+ORDER BY a.partner_key, a.solution_area
