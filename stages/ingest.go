@@ -304,7 +304,8 @@ func buildSource(ctx context.Context, r *pipeline.Run, t tableSpec, paths []stri
 // fileSelect checks and hashes one file of a table, learns its header and returns the file and the
 // SELECT that presents it as the contract's columns (selectFile), at position fidx.
 func fileSelect(ctx context.Context, r *pipeline.Run, t tableSpec, p string, fidx int) (dataFile, string, error) {
-	f, err := openData(ctx, p)
+	// A what-if run publishes nothing and records no input: no hash, one read less of every file.
+	f, err := openData(ctx, p, r.Config.Slice == nil)
 	if err != nil {
 		return f, "", fmt.Errorf("ingest %s: %w", t.name, err)
 	}

@@ -78,8 +78,10 @@ func fileKind(m os.FileMode) string {
 // openData checks that path is (or links to) a regular file and then hashes it under ctx, so that
 // SIGTERM stops the pass: FIFOs, devices and links to them are refused before any read. A .gz file
 // is decompressed to its end in the same pass, which checks its length and CRC: a truncated or
-// corrupt file fails here, before DuckDB reads any of it.
-func openData(ctx context.Context, path string) (dataFile, error) {
+// corrupt file fails here, before DuckDB reads any of it. Without hash (a what-if run, which records
+// no input) a plain file is not read here at all and its SHA256 is left empty; a .gz file is still
+// checked to its end.
+func openData(ctx context.Context, path string, hash bool) (dataFile, error) {
 	df := dataFile{path: path, parquet: strings.HasSuffix(strings.ToLower(path), ".parquet")}
 	if err := duck.CheckPath(path); err != nil {
 		return df, fmt.Errorf("%w: %v", pipeline.ErrBadInput, err)
@@ -108,9 +110,11 @@ func openData(ctx context.Context, path string) (dataFile, error) {
 	}
 	h := sha256.New()
 	src := &ctxReader{ctx: ctx, r: f}
-	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+	gz := strings.HasSuffix(strings.ToLower(path), ".gz")
+	switch {
+	case gz:
 		err = checkGzip(src, h)
-	} else {
+	case hash:
 		_, err = io.Copy(h, src)
 	}
 	if err != nil {
@@ -131,7 +135,10 @@ func openData(ctx context.Context, path string) (dataFile, error) {
 		return df, changedError(path)
 	}
 	df.mtime = fst.ModTime()
-	df.info = pipeline.InputFile{Path: path, Bytes: fst.Size(), SHA256: hex.EncodeToString(h.Sum(nil))}
+	df.info = pipeline.InputFile{Path: path, Bytes: fst.Size()}
+	if hash || gz {
+		df.info.SHA256 = hex.EncodeToString(h.Sum(nil))
+	}
 	return df, nil
 }
 
