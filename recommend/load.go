@@ -33,6 +33,7 @@ func Load(ctx context.Context, db *duck.DB, lo, hi int64) ([]*Area, error) {
 		{"recommend_load_azure", l.azure},
 		{"recommend_load_bizapps", l.bizapps},
 		{"recommend_load_security", l.security},
+		{"recommend_load_modern_work", l.modernWork},
 		{"recommend_load_expiring", l.expiring},
 	} {
 		if err := l.each(ctx, step.name, step.scan); err != nil {
@@ -87,20 +88,16 @@ func (l *loader) metric(r *dsql.Rows) error {
 	var track, services string
 	var threshold, baseMin, floor, value, now, base, acrNow, acrBase dsql.NullFloat64
 	var svc dsql.NullString
-	var revFloor, mcvFloor, ttmMin, ttmLo, ttmHi dsql.NullFloat64
+	var revFloor, mcvFloor, ttmMin, ttmLo, ttmHi, licLo, licHi dsql.NullFloat64
 	m := &Metric{}
 	if err := r.Scan(&key.partner, &key.area, &track, &m.Name, &m.Rule, &m.Max, &threshold, &baseMin, &floor,
 		&value, &m.Points, &now, &base, &acrNow, &acrBase, &svc, &revFloor, &mcvFloor,
-		&ttmMin, &ttmLo, &m.ttmLoExcl, &ttmHi, &m.ttmHiExcl); err != nil {
+		&ttmMin, &ttmLo, &m.ttm.loExcl, &ttmHi, &m.ttm.hiExcl, &licLo, &m.lic.loExcl, &licHi, &m.lic.hiExcl); err != nil {
 		return err
 	}
 	m.ttmMin = ttmMin.Float64
-	if ttmLo.Valid {
-		m.ttmLo = &ttmLo.Float64
-	}
-	if ttmHi.Valid {
-		m.ttmHi = &ttmHi.Float64
-	}
+	m.ttm.lo, m.ttm.hi = nullable(ttmLo), nullable(ttmHi)
+	m.lic.lo, m.lic.hi = nullable(licLo), nullable(licHi)
 	a := l.byKey[key]
 	if a == nil {
 		return nil
@@ -123,6 +120,14 @@ func (l *loader) metric(r *dsql.Rows) error {
 	t := a.track(track)
 	t.Metrics = append(t.Metrics, m)
 	return nil
+}
+
+// nullable is the value of v, nil when it is NULL.
+func nullable(v dsql.NullFloat64) *float64 {
+	if !v.Valid {
+		return nil
+	}
+	return &v.Float64
 }
 
 // track finds or adds the area's track.
@@ -299,8 +304,29 @@ func (l *loader) security(r *dsql.Rows) error {
 			case m.Rule != "linear" || m.Value == nil:
 			case m.Name == "net_customer_adds" && m.ttmMin > 0:
 				m.lever = "sec_nca"
-			case m.Name == "deployments" && (m.ttmLo != nil || m.ttmHi != nil):
+			case m.Name == "deployments" && m.ttm.set():
 				m.lever = "sec_deploy"
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) modernWork(r *dsql.Rows) error {
+	var key areaKey
+	var assoc, workload dsql.NullString
+	if err := r.Scan(&key.partner, &key.area, &assoc, &workload); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil || !assoc.Valid || !workload.Valid {
+		return nil // no association type or no workload: no customer lever
+	}
+	a.ModernWork = &ModernWork{AssociationType: assoc.String, Workload: workload.String}
+	for _, t := range a.Tracks {
+		for _, m := range t.Metrics {
+			if m.Rule == "linear" && m.Value != nil && m.Name == "net_customer_adds" && m.lic.set() {
+				m.lever = "mw_nca"
 			}
 		}
 	}

@@ -33,9 +33,45 @@ type Metric struct {
 	services                []string
 	// Security: the TTM security ACR a tenant needs to count (net customer adds) and the band of a
 	// deployment's TTM (deployments).
-	ttmMin               float64
-	ttmLo, ttmHi         *float64
-	ttmLoExcl, ttmHiExcl bool
+	ttmMin float64
+	ttm    band
+	// Modern Work net customer adds: the band of paid licences a tenant must be in.
+	lic band
+}
+
+// band is a range of amounts with optional, inclusive or exclusive ends (nil: no band).
+type band struct {
+	lo, hi         *float64
+	loExcl, hiExcl bool
+}
+
+// set reports whether the band has an end.
+func (b band) set() bool { return b.lo != nil || b.hi != nil }
+
+// contains reports whether v is in the band (false for a band with no end).
+func (b band) contains(v float64) bool {
+	if !b.set() {
+		return false
+	}
+	if b.lo != nil && (v < *b.lo || (b.loExcl && v == *b.lo)) {
+		return false
+	}
+	if b.hi != nil && (v > *b.hi || (b.hiExcl && v == *b.hi)) {
+		return false
+	}
+	return true
+}
+
+// least is the least whole amount in the band (0 for a band with no lower end).
+func (b band) least() float64 {
+	if b.lo == nil {
+		return 0
+	}
+	v := math.Ceil(*b.lo)
+	if b.loExcl && v == *b.lo {
+		v++
+	}
+	return v
 }
 
 // Step is one certification step of a skilling metric.
@@ -93,20 +129,30 @@ type Security struct {
 	AssociationType, Service string
 }
 
+// ModernWork holds what the customer lever of Modern Work needs: a new tenant associated from S by
+// AssociationType with one m365_usage row in S of Workload (a Modern Work workload Security does not
+// read), paid licences at the low end of the selected track's band and no active users. It counts
+// for net customer adds on that track; its usage growth base is S and it is not deployed, so it
+// moves no other metric.
+type ModernWork struct {
+	AssociationType, Workload string
+}
+
 // Area is one partner-area: the tracks a change can select and what the levers need.
 type Area struct {
 	PartnerKey int32
 	PartnerID  string
 	Area       string
 	// BestTotal is true where the higher total selects the track (otherwise Selected stays).
-	BestTotal bool
-	Selected  string
-	Status    string
-	Total     float64
-	Tracks    []*Track
-	Azure     *Azure
-	BizApps   *BizApps
-	Security  *Security
+	BestTotal  bool
+	Selected   string
+	Status     string
+	Total      float64
+	Tracks     []*Track
+	Azure      *Azure
+	BizApps    *BizApps
+	Security   *Security
+	ModernWork *ModernWork
 	// Codes maps each certification the area counts to the (track, metric, step) it serves.
 	Codes map[string][]StepRef
 	// certify are the certify levers of Codes (shared by the areas that share Codes; nil: computed
@@ -134,9 +180,11 @@ type Expiring struct {
 type Change struct {
 	// People adds certified people per step (negative removes them).
 	People map[StepRef]int
-	// Customers new tenants, each with CustomerACR in S (at the floor).
-	Customers   int
-	CustomerACR float64
+	// Customers new tenants, each with CustomerACR in S (at the floor); Modern Work's with
+	// CustomerLicenses paid licences and no active users.
+	Customers        int
+	CustomerACR      float64
+	CustomerLicenses int
 	// Grow is extra ACR in S on the Azure tenant.
 	Grow float64
 	// Deploy new services with DeployACR each in S, on the Azure tenant or (none fitting) on a new one.
@@ -264,7 +312,12 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 		}
 		return linear(m.Max, m.Threshold, m.value())
 	case "sec_deploy":
-		if c.Customers > 0 && m.inTTMBand(c.CustomerACR) {
+		if c.Customers > 0 && m.ttm.contains(c.CustomerACR) {
+			return linear(m.Max, m.Threshold, m.value()+float64(c.Customers))
+		}
+		return linear(m.Max, m.Threshold, m.value())
+	case "mw_nca":
+		if c.Customers > 0 && m.lic.contains(float64(c.CustomerLicenses)) {
 			return linear(m.Max, m.Threshold, m.value()+float64(c.Customers))
 		}
 		return linear(m.Max, m.Threshold, m.value())
@@ -290,20 +343,6 @@ func (m *Metric) value() float64 {
 		return 0
 	}
 	return *m.Value
-}
-
-// inTTMBand reports whether a TTM amount is in the metric's band (Security deployments).
-func (m *Metric) inTTMBand(v float64) bool {
-	if m.ttmLo == nil && m.ttmHi == nil {
-		return false
-	}
-	if lo := m.ttmLo; lo != nil && (v < *lo || (m.ttmLoExcl && v == *lo)) {
-		return false
-	}
-	if hi := m.ttmHi; hi != nil && (v > *hi || (m.ttmHiExcl && v == *hi)) {
-		return false
-	}
-	return true
 }
 
 // baDeployMCV is the MCV of one new Business Applications deployment.

@@ -113,7 +113,7 @@ func (a *Area) customerLevers(res []lever) []lever {
 			res = append(res, lever{kind: LeverDeploy, rank: n + 2})
 		}
 	}
-	if a.Security != nil {
+	if a.Security != nil || a.ModernWork != nil {
 		res = append(res, lever{kind: LeverAddCustomers, rank: len(res) + 1})
 	}
 	if a.Azure != nil {
@@ -170,19 +170,28 @@ func (a *Area) customerACR() float64 {
 	if m := a.metric(a.Selected, "net_customer_adds"); m != nil {
 		v = math.Ceil(m.ttmMin)
 	}
-	if m := a.metric(a.Selected, "deployments"); m != nil && m.ttmLo != nil {
-		lo := math.Ceil(*m.ttmLo)
-		if m.ttmLoExcl && lo == *m.ttmLo {
-			lo++
-		}
-		v = math.Max(v, lo)
+	if m := a.metric(a.Selected, "deployments"); m != nil {
+		v = math.Max(v, m.ttm.least())
 	}
 	return v
 }
 
+// customerLicenses is the paid licences of a new Modern Work customer: the least whole number in
+// the selected track's band (0 outside Modern Work).
+func (a *Area) customerLicenses() int {
+	if a.ModernWork == nil {
+		return 0
+	}
+	if m := a.metric(a.Selected, "net_customer_adds"); m != nil {
+		return int(m.lic.least())
+	}
+	return 0
+}
+
 // apply adds n units of the lever to the change (usd for grow_usage).
 func (a *Area) apply(c Change, l lever, n int, usd float64) Change {
-	out := Change{People: map[StepRef]int{}, Customers: c.Customers, CustomerACR: a.customerACR(), Grow: c.Grow,
+	out := Change{People: map[StepRef]int{}, Customers: c.Customers, CustomerACR: a.customerACR(),
+		CustomerLicenses: a.customerLicenses(), Grow: c.Grow,
 		Deploy: c.Deploy, DeployACR: DeployACR}
 	for k, v := range c.People {
 		out.People[k] = v

@@ -173,7 +173,7 @@ func TestPlanSecurityCustomers(t *testing.T) {
 	tr := &Track{Name: "enterprise", Metrics: []*Metric{
 		{Name: "net_customer_adds", Rule: "linear", Max: 20, Threshold: 10, Value: val(-1), lever: "sec_nca", ttmMin: 600},
 		fixed("intermediate_certifications", 40, 40), fixed("usage_growth", 20, 10),
-		{Name: "deployments", Rule: "linear", Max: 20, Threshold: 6, Value: val(0), lever: "sec_deploy", ttmLo: &lo, ttmLoExcl: true},
+		{Name: "deployments", Rule: "linear", Max: 20, Threshold: 6, Value: val(0), lever: "sec_deploy", ttm: band{lo: &lo, loExcl: true}},
 	}}
 	a := &Area{PartnerID: "P", Area: "security", Selected: "enterprise", Tracks: []*Track{tr},
 		Security: &Security{AssociationType: "CSP_T1", Service: "Key Vault"}}
@@ -194,9 +194,55 @@ func TestPlanSecurityCustomers(t *testing.T) {
 	hi := 12000.0
 	smbLo := 750.0
 	tr.Name, a.Selected = "smb", "smb"
-	tr.Metrics[3].ttmLo, tr.Metrics[3].ttmHi, tr.Metrics[3].ttmLoExcl = &smbLo, &hi, false
+	tr.Metrics[3].ttm = band{lo: &smbLo, hi: &hi}
 	if got := a.customerACR(); got != 750 {
 		t.Errorf("smb customer ACR %v, want 750", got)
+	}
+}
+
+// Modern Work (smb): net customer adds at 2 (20 points at 10: 2 a tenant, 4 points), certifications
+// 10 + 15, usage growth 20 and deployments 15 fixed: 64 points. A new customer is a tenant with paid
+// licences at the low end of the smb band (11 to 300: 11) and no active users; it counts for net
+// customer adds only. 3 customers: value 5, 10 points, 70.00 in all.
+func TestPlanModernWorkCustomers(t *testing.T) {
+	val := func(v float64) *float64 { return &v }
+	lo, hi := 11.0, 300.0
+	tr := &Track{Name: "smb", Metrics: []*Metric{
+		{Name: "net_customer_adds", Rule: "linear", Max: 20, Threshold: 10, Value: val(2), lever: "mw_nca", lic: band{lo: &lo, hi: &hi}},
+		fixed("intermediate_certifications", 10, 10), fixed("advanced_certifications", 15, 15),
+		fixed("usage_growth", 30, 20), fixed("deployments", 25, 15),
+	}}
+	a := &Area{PartnerID: "P", Area: "modern_work", Selected: "smb", Tracks: []*Track{tr},
+		ModernWork: &ModernWork{AssociationType: "CPOR", Workload: "Exchange Online"}}
+	if s := a.Rescore(Change{}, 70); s.Total() != 64 {
+		t.Fatalf("start: total %v, want 64", s.Total())
+	}
+	p := a.Plan(70)
+	checkPlan(t, p, []stepWant{{LeverAddCustomers, nil, 3, 0, 6, 70}})
+	rows := a.pathRows(p)
+	var d StepDetail
+	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.PaidLicenses != 11 || d.Workload != "Exchange Online" || d.AssociationType != "CPOR" || d.Segment != "smb" || d.ACRUSD != 0 {
+		t.Errorf("step detail %+v, want 11 paid licences of Exchange Online through CPOR on an smb tenant", d)
+	}
+	if want := "Add 3 net customers with 11 to 300 paid licences of a Modern Work workload in the month (for example Exchange Online): +6.00 points, 70.00 in all"; rows[0].Action != want {
+		t.Errorf("action %q, want %q", rows[0].Action, want)
+	}
+	// Enterprise's band is more than 300 (no upper end): 301 paid licences; the smb tenant of 11
+	// would not count there.
+	ent := 300.0
+	tr.Name, a.Selected = "enterprise", "enterprise"
+	tr.Metrics[0].lic = band{lo: &ent, loExcl: true}
+	if got := a.customerLicenses(); got != 301 {
+		t.Errorf("enterprise customer licences %d, want 301", got)
+	}
+	if got := a.licenceText(); got != "more than 300" {
+		t.Errorf("enterprise licence text %q", got)
+	}
+	if pts := a.Rescore(Change{Customers: 1, CustomerLicenses: 11}, 70).Total(); pts != 64 {
+		t.Errorf("an 11-licence tenant on enterprise: %v points, want 64 (it is outside the band)", pts)
 	}
 }
 

@@ -140,6 +140,11 @@ func (a *Area) pathRows(p Plan) []Row {
 				metric = "net_customer_adds"
 				break
 			}
+			if mw := a.ModernWork; mw != nil {
+				d.PaidLicenses, d.Segment, d.AssociationType, d.Workload = a.customerLicenses(), a.Selected, mw.AssociationType, mw.Workload
+				metric = "net_customer_adds"
+				break
+			}
 			if sec := a.Security; sec != nil {
 				d.ACRUSD, d.Segment, d.AssociationType, d.Service = a.customerACR(), a.Selected, sec.AssociationType, sec.Service
 				metric = "net_customer_adds"
@@ -220,6 +225,11 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 	case LeverCertify:
 		t = fmt.Sprintf("Certify %s in %s", plural(s.Count, "more person", "more people"), oneOf(s.Codes))
 	case LeverAddCustomers:
+		if d.PaidLicenses > 0 {
+			t = fmt.Sprintf("Add %s with %s paid licences of a Modern Work workload in the month (for example %s)",
+				plural(s.Count, "net customer", "net customers"), a.licenceText(), d.Workload)
+			break
+		}
 		if d.Workload != "" {
 			t = fmt.Sprintf("Add %s with at least %s USD revenue in the month (for example in %s)",
 				plural(s.Count, "net customer", "net customers"), usd(d.RevenueUSD), d.Workload)
@@ -251,6 +261,23 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 		t += fmt.Sprintf("; this moves the area to the %s track", s.Track)
 	}
 	return t
+}
+
+// licenceText says how many paid licences a new Modern Work customer of the selected track needs:
+// "more than 300", "11 to 300".
+func (a *Area) licenceText() string {
+	m := a.metric(a.Selected, "net_customer_adds")
+	if m == nil || m.lic.lo == nil {
+		return "enough"
+	}
+	b := m.lic
+	if b.hi == nil {
+		if b.loExcl {
+			return "more than " + usd(*b.lo)
+		}
+		return "at least " + usd(*b.lo)
+	}
+	return usd(b.least()) + " to " + usd(*b.hi)
 }
 
 // noPathRow says why no path was found.

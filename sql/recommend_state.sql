@@ -22,7 +22,9 @@ SELECT m.partner_key, m.solution_area, m.track, m.metric, r.rule, m.max_points::
     CASE WHEN m.metric = 'deployments' THEN json_extract_string(m.detail, '$.services[*]') END AS services,
     -- Security: the TTM security ACR a tenant needs to count (net customer adds) and the band a
     -- deployment's TTM is in.
-    r.ttm_min, r.ttm_lo, coalesce(r.ttm_lo_excl, false) AS ttm_lo_excl, r.ttm_hi, coalesce(r.ttm_hi_excl, false) AS ttm_hi_excl
+    r.ttm_min, r.ttm_lo, coalesce(r.ttm_lo_excl, false) AS ttm_lo_excl, r.ttm_hi, coalesce(r.ttm_hi_excl, false) AS ttm_hi_excl,
+    -- Modern Work: the band of paid licences a tenant of the track is in.
+    r.lic_lo, coalesce(r.lic_lo_excl, false) AS lic_lo_excl, r.lic_hi, coalesce(r.lic_hi_excl, false) AS lic_hi_excl
 FROM metric_scores m
 JOIN rs_area a ON a.partner_key = m.partner_key AND a.solution_area = m.solution_area
     AND (a.track_selection = 'best_total' OR a.selected_track = m.track)
@@ -176,4 +178,17 @@ SELECT a.partner_key, a.solution_area,
     (SELECT min(name) FROM rb_service WHERE security) AS service
 FROM rs_area a
 JOIN rb_area r ON r.solution_area = a.solution_area AND r.family = 'security'
+ORDER BY a.partner_key, a.solution_area
+;
+-- Modern Work: the association type and workload of a new customer: a tenant with paid licences in
+-- the selected track's band and no active users, on a Modern Work workload that Security does not
+-- read. It counts for net customer adds; its usage growth base is S and it is not deployed.
+CREATE OR REPLACE TABLE rs_modern_work AS
+SELECT a.partner_key, a.solution_area,
+    (SELECT min(t.association_type) FROM rb_assoc_set k JOIN rb_assoc_set_type t ON t.set_key = k.set_key
+        WHERE k.solution_area = a.solution_area AND k.track = a.selected_track AND k.metric = 'net_customer_adds') AS association_type,
+    (SELECT min(w.name) FROM rb_m365_workload w WHERE w.set_name = 'modern_work'
+        AND w.name NOT IN (SELECT name FROM rb_m365_workload WHERE set_name = 'security')) AS workload
+FROM rs_area a
+JOIN rb_area r ON r.solution_area = a.solution_area AND r.family = 'modern_work'
 ORDER BY a.partner_key, a.solution_area

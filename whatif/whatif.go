@@ -9,7 +9,8 @@
 // offer Pay-As-You-Go. A new person is `WHATIF-<partner_id>-<area>-<step>-<i>` with the step's
 // certification earned on the as-of date and no expiry. A Business Applications step names a
 // workload: its new tenants get one bizapps_usage row each in S (revenue at the floor for a new
-// customer; active users at the MCV floor for a new deployment).
+// customer; active users at the MCV floor for a new deployment). A Modern Work step names a workload
+// and paid licences: its new tenants get one m365_usage row each in S with no active users.
 package whatif
 
 import (
@@ -28,6 +29,7 @@ const (
 	Associations     = "associations"
 	AzureConsumption = "azure_consumption"
 	Certifications   = "certifications"
+	M365Usage        = "m365_usage"
 	BizappsUsage     = "bizapps_usage"
 )
 
@@ -56,11 +58,12 @@ var header = map[string][]string{
 	Associations:     {"partner_id", "tenant_id", "association_type", "workload", "start_date", "end_date"},
 	AzureConsumption: {"tenant_id", "month", "service", "offer", "acr_usd"},
 	Certifications:   {"partner_id", "person_id", "certification", "earned_on", "expires_on"},
+	M365Usage:        {"tenant_id", "month", "workload", "paid_licenses", "active_users"},
 	BizappsUsage:     {"tenant_id", "month", "workload", "revenue_usd", "active_users"},
 }
 
 // TableNames lists the tables the translator writes rows for, in ingest order.
-var TableNames = []string{Tenants, Associations, AzureConsumption, BizappsUsage, Certifications}
+var TableNames = []string{Tenants, Associations, AzureConsumption, M365Usage, BizappsUsage, Certifications}
 
 // Header returns the columns of a table the translator writes, in file order; nil for any other
 // table.
@@ -103,8 +106,12 @@ type Step struct {
 	Services []string `json:"services,omitempty"`
 	// TenantID is the existing tenant the usage goes on (grow_usage, deploy).
 	TenantID string `json:"tenant_id,omitempty"`
-	// Workload makes the step a Business Applications one: bizapps_usage rows of that workload.
+	// Workload makes the step a Business Applications one (bizapps_usage rows of that workload) or,
+	// with PaidLicenses, a Modern Work one.
 	Workload string `json:"workload,omitempty"`
+	// PaidLicenses makes an add_customers step a Modern Work one: each new tenant gets one
+	// m365_usage row in S of Workload with that many paid licences and no active users.
+	PaidLicenses int `json:"paid_licenses,omitempty"`
 	// RevenueUSD is the revenue in S of each new customer (Business Applications add_customers).
 	RevenueUSD float64 `json:"revenue_usd,omitempty"`
 	// ActiveUsers are the active users in S of each new deployment (Business Applications deploy).
@@ -170,6 +177,9 @@ func Rows(c Context, steps []Step) (Tables, error) {
 		bizapps := func(tenant string, revenue float64, users int) {
 			t[BizappsUsage] = append(t[BizappsUsage], []string{tenant, month, s.Workload, money(revenue), strconv.Itoa(users)})
 		}
+		m365 := func(tenant string, paid int) {
+			t[M365Usage] = append(t[M365Usage], []string{tenant, month, s.Workload, strconv.Itoa(paid), "0"})
+		}
 		usage := func(tenant, service string, usd float64) {
 			t[AzureConsumption] = append(t[AzureConsumption], []string{tenant, month, service, Offer, money(usd)})
 		}
@@ -181,9 +191,12 @@ func Rows(c Context, steps []Step) (Tables, error) {
 		case LeverAddCustomers:
 			for i := 1; i <= s.Count; i++ {
 				newTenant(id(i))
-				if s.Workload != "" {
+				switch {
+				case s.PaidLicenses > 0:
+					m365(id(i), s.PaidLicenses)
+				case s.Workload != "":
 					bizapps(id(i), s.RevenueUSD, 0)
-				} else {
+				default:
 					usage(id(i), s.Service, s.ACRUSD)
 				}
 			}
@@ -248,6 +261,12 @@ func check(s Step) error {
 		}
 		if err := newTenant(); err != nil {
 			return err
+		}
+		if s.PaidLicenses < 0 {
+			return fmt.Errorf("paid_licenses %d, want a positive number", s.PaidLicenses)
+		}
+		if s.PaidLicenses > 0 {
+			return need("workload", s.Workload)
 		}
 		if s.Workload != "" {
 			return positive("revenue_usd", s.RevenueUSD)

@@ -74,6 +74,8 @@ func TestRowsEveryLever(t *testing.T) {
 			TenantID: "T02A", Services: []string{"Azure Backup", "Azure Monitor"}},
 		{PartnerID: "P02", SolutionArea: "digital_app_innovation", Step: 1, Lever: "deploy", Count: 1, ACRUSD: 250,
 			Segment: "smb", AssociationType: "CSP_T1", Services: []string{"Azure Functions"}},
+		{PartnerID: "P03", SolutionArea: "modern_work", Step: 1, Lever: "add_customers", Count: 1, PaidLicenses: 301,
+			Segment: "enterprise", AssociationType: "CPOR", Workload: "Exchange Online"},
 	}
 	got, err := whatif.Rows(ctx(t), steps)
 	if err != nil {
@@ -88,11 +90,16 @@ func TestRowsEveryLever(t *testing.T) {
 			{"WHATIF-P01-data_ai-2-1", "enterprise", "public"},
 			{"WHATIF-P01-data_ai-2-2", "enterprise", "public"},
 			{"WHATIF-P02-digital_app_innovation-1-1", "smb", "public"},
+			{"WHATIF-P03-modern_work-1-1", "enterprise", "public"},
 		},
 		"associations": {
 			{"P01", "WHATIF-P01-data_ai-2-1", "DPOR", "", "2026-10-01", ""},
 			{"P01", "WHATIF-P01-data_ai-2-2", "DPOR", "", "2026-10-01", ""},
 			{"P02", "WHATIF-P02-digital_app_innovation-1-1", "CSP_T1", "", "2026-10-01", ""},
+			{"P03", "WHATIF-P03-modern_work-1-1", "CPOR", "", "2026-10-01", ""},
+		},
+		"m365_usage": {
+			{"WHATIF-P03-modern_work-1-1", "2026-10", "Exchange Online", "301", "0"},
 		},
 		"azure_consumption": {
 			{"WHATIF-P01-data_ai-2-1", "2026-10", "Azure SQL Database", "Pay-As-You-Go", "1000.5"},
@@ -141,6 +148,9 @@ func TestRowsRejectIncompleteSteps(t *testing.T) {
 		{"customers without ACR", []whatif.Step{with(func(s *whatif.Step) {
 			s.Lever, s.Count, s.Segment, s.AssociationType, s.Service = "add_customers", 1, "smb", "CSP_T1", "Virtual Machines"
 		})}, "acr_usd 0"},
+		{"Modern Work customers without workload", []whatif.Step{with(func(s *whatif.Step) {
+			s.Lever, s.Count, s.PaidLicenses, s.Segment, s.AssociationType = "add_customers", 1, 301, "enterprise", "CPOR"
+		})}, "no workload"},
 		{"growth without tenant", []whatif.Step{with(func(s *whatif.Step) { s.Lever, s.USD, s.Service = "grow_usage", 10, "Virtual Machines" })}, "no tenant_id"},
 		{"deploy count mismatch", []whatif.Step{with(func(s *whatif.Step) {
 			s.Lever, s.Count, s.ACRUSD, s.TenantID, s.Services = "deploy", 2, 100, "T01A", []string{"Azure Functions"}
