@@ -34,6 +34,8 @@ func Load(ctx context.Context, db *duck.DB, lo, hi int64) ([]*Area, error) {
 		{"recommend_load_bizapps", l.bizapps},
 		{"recommend_load_security", l.security},
 		{"recommend_load_modern_work", l.modernWork},
+		{"recommend_load_mw_options", l.mwOption},
+		{"recommend_load_mw_tenants", l.mwTenant},
 		{"recommend_load_expiring", l.expiring},
 	} {
 		if err := l.each(ctx, step.name, step.scan); err != nil {
@@ -330,6 +332,58 @@ func (l *loader) modernWork(r *dsql.Rows) error {
 			}
 		}
 	}
+	return nil
+}
+
+func (l *loader) mwOption(r *dsql.Rows) error {
+	var key areaKey
+	var track, metric string
+	var o mwOption
+	if err := r.Scan(&key.partner, &key.area, &track, &metric, &o.name, &o.threshold, &o.now, &o.base); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil {
+		return nil
+	}
+	if m := a.metric(track, metric); m != nil && m.Rule == "best_of_options" {
+		m.options = append(m.options, o)
+		m.lever = "mw_" + map[string]string{"usage_growth": "growth", "deployments": "deploy"}[metric]
+	}
+	return nil
+}
+
+func (l *loader) mwTenant(r *dsql.Rows) error {
+	var key areaKey
+	var id, track, deploy, growth, workload string
+	var users int
+	if err := r.Scan(&key.partner, &key.area, &id, &track, &users, &deploy, &growth, &workload); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil {
+		return nil
+	}
+	if a.ModernWork == nil {
+		a.ModernWork = &ModernWork{}
+	}
+	mw := a.ModernWork
+	mw.ActivationWorkload = workload
+	var t *MWTenant
+	if n := len(mw.Tenants); n > 0 && mw.Tenants[n-1].ID == id {
+		t = mw.Tenants[n-1]
+	} else {
+		t = &MWTenant{ID: id, Users: users, deploy: map[string][]string{}, growth: map[string][]string{}}
+		mw.Tenants = append(mw.Tenants, t)
+	}
+	var d, g []string
+	if err := json.Unmarshal([]byte(deploy), &d); err != nil {
+		return fmt.Errorf("deployment options of %s: %w", id, err)
+	}
+	if err := json.Unmarshal([]byte(growth), &g); err != nil {
+		return fmt.Errorf("growth options of %s: %w", id, err)
+	}
+	t.deploy[track], t.growth[track] = d, g
 	return nil
 }
 

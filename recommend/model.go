@@ -37,6 +37,15 @@ type Metric struct {
 	ttm    band
 	// Modern Work net customer adds: the band of paid licences a tenant must be in.
 	lic band
+	// Modern Work usage growth and deployments: the association options, the best one scores.
+	options []mwOption
+}
+
+// mwOption is one association option of a Modern Work best-of-options metric: its threshold and
+// the users (usage growth) or deployments now and at the base.
+type mwOption struct {
+	name                 string
+	threshold, now, base float64
 }
 
 // band is a range of amounts with optional, inclusive or exclusive ends (nil: no band).
@@ -136,6 +145,35 @@ type Security struct {
 // moves no other metric.
 type ModernWork struct {
 	AssociationType, Workload string
+	// ActivationWorkload is the workload of the rows that add active users to existing customers
+	// (one usage growth and deployments read and nothing else); Tenants are those customers, fewest
+	// users first: each becomes a deployment with its users.
+	ActivationWorkload string
+	Tenants            []*MWTenant
+}
+
+// MWTenant is an existing Modern Work customer that Users more active users in S make a deployment:
+// per track, the deployment options it then counts in and the usage growth options the users add to.
+type MWTenant struct {
+	ID     string
+	Users  int
+	deploy map[string][]string
+	growth map[string][]string
+}
+
+// in reports whether the tenant counts in option of the track's metric (lever mw_deploy or
+// mw_growth).
+func (t *MWTenant) in(lever, track, option string) bool {
+	opts := t.deploy[track]
+	if lever == "mw_growth" {
+		opts = t.growth[track]
+	}
+	for _, o := range opts {
+		if o == option {
+			return true
+		}
+	}
+	return false
 }
 
 // Area is one partner-area: the tracks a change can select and what the levers need.
@@ -321,6 +359,8 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 			return linear(m.Max, m.Threshold, m.value()+float64(c.Customers))
 		}
 		return linear(m.Max, m.Threshold, m.value())
+	case "mw_growth", "mw_deploy":
+		return a.mwPoints(t, m, c.Deploy)
 	case "ba_nca":
 		return linear(m.Max, m.Threshold, m.tenantsNow+float64(c.Customers)-m.tenantsBase)
 	case "ba_deploy":
@@ -335,6 +375,31 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 		return linear(m.Max, m.Threshold, (now-base)*100/base)
 	}
 	return m.Points
+}
+
+// mwPoints scores a Modern Work best-of-options metric with the first n activation tenants: per
+// option, the measure (now - base) plus their users (usage growth) or their count (deployments) where
+// they count in the option; the best option's points.
+func (a *Area) mwPoints(t *Track, m *Metric, n int) float64 {
+	var tenants []*MWTenant
+	if mw := a.ModernWork; mw != nil {
+		tenants = mw.Tenants[:min(n, len(mw.Tenants))]
+	}
+	best := 0.0
+	for _, o := range m.options {
+		measure := o.now - o.base
+		for _, tn := range tenants {
+			if tn.in(m.lever, t.Name, o.name) {
+				if m.lever == "mw_growth" {
+					measure += float64(tn.Users)
+				} else {
+					measure++
+				}
+			}
+		}
+		best = math.Max(best, linear(m.Max, o.threshold, measure))
+	}
+	return best
 }
 
 // value is the metric's published value (0 when it has none).

@@ -113,8 +113,11 @@ func (a *Area) customerLevers(res []lever) []lever {
 			res = append(res, lever{kind: LeverDeploy, rank: n + 2})
 		}
 	}
-	if a.Security != nil || a.ModernWork != nil {
+	if a.Security != nil || (a.ModernWork != nil && a.ModernWork.AssociationType != "") {
 		res = append(res, lever{kind: LeverAddCustomers, rank: len(res) + 1})
+	}
+	if mw := a.ModernWork; mw != nil && len(mw.Tenants) > 0 {
+		res = append(res, lever{kind: LeverDeploy, rank: len(res) + 1})
 	}
 	if a.Azure != nil {
 		n := len(res)
@@ -179,7 +182,7 @@ func (a *Area) customerACR() float64 {
 // customerLicenses is the paid licences of a new Modern Work customer: the least whole number in
 // the selected track's band (0 outside Modern Work).
 func (a *Area) customerLicenses() int {
-	if a.ModernWork == nil {
+	if a.ModernWork == nil || a.ModernWork.AssociationType == "" {
 		return 0
 	}
 	if m := a.metric(a.Selected, "net_customer_adds"); m != nil {
@@ -447,6 +450,9 @@ func (a *Area) bestStep(levers []lever, c Change, cur Score, qualifying float64)
 			limit = maxCustomers
 			if a.Azure != nil {
 				limit = len(a.Azure.NewServices) - c.Deploy
+			}
+			if mw := a.ModernWork; mw != nil {
+				limit = len(mw.Tenants) - c.Deploy
 			}
 		}
 		pre := a.gates(l, c, levers)

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/capscore/capscore/whatif"
 )
 
 // fixed is a metric no lever moves, at the given points.
@@ -243,6 +245,53 @@ func TestPlanModernWorkCustomers(t *testing.T) {
 	}
 	if pts := a.Rescore(Change{Customers: 1, CustomerLicenses: 11}, 70).Total(); pts != 64 {
 		t.Errorf("an 11-licence tenant on enterprise: %v points, want 64 (it is outside the band)", pts)
+	}
+}
+
+// Modern Work (smb), usage growth and deployments by association option (the best scores):
+// usage growth CPOR 1,000 now against 800 (200 of 500: 12 of 30 points), CSP nothing; deployments
+// CPOR 3 against 2 (1 of 5: 5 of 25 points), CSP nothing. With net customer adds 20 and
+// certifications 10 + 15 fixed: 62. Raising active users on existing customers makes them
+// deployments and adds their users to usage growth where the option covers them:
+//   - T1 (10 users): CPOR deployment, CPOR growth: deployments 2 -> 10, growth 210 -> 12.60: 67.60;
+//   - T2 (40 users): CPOR deployment only: deployments 3 -> 15: 72.60 >= 70.
+func TestPlanModernWorkActivation(t *testing.T) {
+	opt := func(name string, thr, now, base float64) mwOption { return mwOption{name, thr, now, base} }
+	tr := &Track{Name: "smb", Metrics: []*Metric{
+		fixed("net_customer_adds", 20, 20), fixed("intermediate_certifications", 10, 10), fixed("advanced_certifications", 15, 15),
+		{Name: "usage_growth", Rule: "best_of_options", Max: 30, lever: "mw_growth",
+			options: []mwOption{opt("CPOR", 500, 1000, 800), opt("CSP", 2000, 0, 0)}},
+		{Name: "deployments", Rule: "best_of_options", Max: 25, lever: "mw_deploy",
+			options: []mwOption{opt("CPOR", 5, 3, 2), opt("CSP", 10, 0, 0)}},
+	}}
+	tn := func(id string, users int, deploy, growth []string) *MWTenant {
+		return &MWTenant{ID: id, Users: users, deploy: map[string][]string{"smb": deploy}, growth: map[string][]string{"smb": growth}}
+	}
+	a := &Area{PartnerID: "P", Area: "modern_work", Selected: "smb", Tracks: []*Track{tr},
+		ModernWork: &ModernWork{ActivationWorkload: "Teams Premium", Tenants: []*MWTenant{
+			tn("T1", 10, []string{"CPOR"}, []string{"CPOR"}),
+			tn("T2", 40, []string{"CPOR"}, nil),
+			tn("T3", 100, []string{"CPOR", "CSP"}, []string{"CPOR"}),
+		}}}
+	if s := a.Rescore(Change{}, 70); s.Total() != 62 {
+		t.Fatalf("start: total %v, want 62", s.Total())
+	}
+	if s := a.Rescore(Change{Deploy: 1}, 70); s.Total() != 67.6 {
+		t.Fatalf("T1 raised: total %v, want 67.60", s.Total())
+	}
+	p := a.Plan(70)
+	checkPlan(t, p, []stepWant{{LeverDeploy, nil, 2, 0, 10.6, 72.6}})
+	rows := a.pathRows(p)
+	var d StepDetail
+	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	want := []whatif.TenantUsers{{TenantID: "T1", ActiveUsers: 10}, {TenantID: "T2", ActiveUsers: 40}}
+	if !reflect.DeepEqual(d.Tenants, want) || d.Workload != "Teams Premium" {
+		t.Errorf("step detail %+v, want T1 +10 and T2 +40 users of Teams Premium", d)
+	}
+	if w := "Raise active users on 2 customers to the deployment share of their paid licences (T1: 10 more users, T2: 40 more users): +10.60 points, 72.60 in all"; rows[0].Action != w {
+		t.Errorf("action %q\nwant %q", rows[0].Action, w)
 	}
 }
 

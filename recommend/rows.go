@@ -156,6 +156,14 @@ func (a *Area) pathRows(p Plan) []Row {
 			d.USD, d.TenantID, d.Service = s.USD, a.Azure.Tenant, a.Azure.NeutralService
 			metric = "usage_growth"
 		case LeverDeploy:
+			if mw := a.ModernWork; mw != nil {
+				d.Workload = mw.ActivationWorkload
+				for _, t := range mw.Tenants[:s.Count] {
+					d.Tenants = append(d.Tenants, whatif.TenantUsers{TenantID: t.ID, ActiveUsers: t.Users})
+				}
+				metric = "deployments"
+				break
+			}
 			if b := a.BizApps; b != nil {
 				d.Segment, d.AssociationType, d.Workload = b.Segment, b.DeployAssociationType, b.DeployWorkload
 				d.ActiveUsers = b.deployUsers(a.metric(a.Selected, "deployments").mcvFloor)
@@ -244,6 +252,11 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 	case LeverGrowUsage:
 		t = fmt.Sprintf("Grow usage by %s USD ACR in the month (for example on tenant %s)", usd(s.USD), d.TenantID)
 	case LeverDeploy:
+		if len(d.Tenants) > 0 {
+			t = fmt.Sprintf("Raise active users on %s to the deployment share of their paid licences (%s)",
+				plural(s.Count, "customer", "customers"), tenantUsersText(d.Tenants))
+			break
+		}
 		if d.Workload != "" {
 			t = fmt.Sprintf("Deploy %s at the MCV floor (for example %s with %d active users each)",
 				plural(s.Count, "more customer workload", "more customer workloads"), d.Workload, d.ActiveUsers)
@@ -261,6 +274,20 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 		t += fmt.Sprintf("; this moves the area to the %s track", s.Track)
 	}
 	return t
+}
+
+// tenantUsersText lists the customers of an activation step and their users: all of them up to
+// three, else the first three and how many more.
+func tenantUsersText(ts []whatif.TenantUsers) string {
+	var parts []string
+	for i, t := range ts {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ts)-3))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s: %s", t.TenantID, plural(t.ActiveUsers, "more user", "more users")))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // licenceText says how many paid licences a new Modern Work customer of the selected track needs:

@@ -10,7 +10,9 @@
 // certification earned on the as-of date and no expiry. A Business Applications step names a
 // workload: its new tenants get one bizapps_usage row each in S (revenue at the floor for a new
 // customer; active users at the MCV floor for a new deployment). A Modern Work step names a workload
-// and paid licences: its new tenants get one m365_usage row each in S with no active users.
+// and paid licences: its new tenants get one m365_usage row each in S with no active users; a Modern
+// Work deploy step names existing tenants and the active users each gets, in one m365_usage row in S
+// of the step's workload with no paid licences.
 package whatif
 
 import (
@@ -109,6 +111,10 @@ type Step struct {
 	// Workload makes the step a Business Applications one (bizapps_usage rows of that workload) or,
 	// with PaidLicenses, a Modern Work one.
 	Workload string `json:"workload,omitempty"`
+	// Tenants makes a deploy step a Modern Work one: each existing tenant gets one m365_usage row in
+	// S of Workload with no paid licences and its active users (more active users on a workload
+	// only usage growth and deployments read).
+	Tenants []TenantUsers `json:"tenants,omitempty"`
 	// PaidLicenses makes an add_customers step a Modern Work one: each new tenant gets one
 	// m365_usage row in S of Workload with that many paid licences and no active users.
 	PaidLicenses int `json:"paid_licenses,omitempty"`
@@ -122,6 +128,12 @@ type Step struct {
 	TotalAfter   float64 `json:"total_after"`
 	Track        string  `json:"track"`
 	ChangesTrack bool    `json:"changes_track"`
+}
+
+// TenantUsers is an existing tenant and the active users a Modern Work deploy step adds to it.
+type TenantUsers struct {
+	TenantID    string `json:"tenant_id"`
+	ActiveUsers int    `json:"active_users"`
 }
 
 // ParseStep reads the detail JSON of a path_to_qualify recommendation of a partner and area.
@@ -177,8 +189,8 @@ func Rows(c Context, steps []Step) (Tables, error) {
 		bizapps := func(tenant string, revenue float64, users int) {
 			t[BizappsUsage] = append(t[BizappsUsage], []string{tenant, month, s.Workload, money(revenue), strconv.Itoa(users)})
 		}
-		m365 := func(tenant string, paid int) {
-			t[M365Usage] = append(t[M365Usage], []string{tenant, month, s.Workload, strconv.Itoa(paid), "0"})
+		m365 := func(tenant string, paid, users int) {
+			t[M365Usage] = append(t[M365Usage], []string{tenant, month, s.Workload, strconv.Itoa(paid), strconv.Itoa(users)})
 		}
 		usage := func(tenant, service string, usd float64) {
 			t[AzureConsumption] = append(t[AzureConsumption], []string{tenant, month, service, Offer, money(usd)})
@@ -193,7 +205,7 @@ func Rows(c Context, steps []Step) (Tables, error) {
 				newTenant(id(i))
 				switch {
 				case s.PaidLicenses > 0:
-					m365(id(i), s.PaidLicenses)
+					m365(id(i), s.PaidLicenses, 0)
 				case s.Workload != "":
 					bizapps(id(i), s.RevenueUSD, 0)
 				default:
@@ -203,6 +215,12 @@ func Rows(c Context, steps []Step) (Tables, error) {
 		case LeverGrowUsage:
 			usage(s.TenantID, s.Service, s.USD)
 		case LeverDeploy:
+			if len(s.Tenants) > 0 {
+				for _, tu := range s.Tenants {
+					m365(tu.TenantID, 0, tu.ActiveUsers)
+				}
+				break
+			}
 			if s.Workload != "" {
 				for i := 1; i <= s.Count; i++ {
 					newTenant(id(i))
@@ -287,6 +305,17 @@ func check(s Step) error {
 		}
 		return positive("usd", s.USD)
 	case LeverDeploy:
+		if len(s.Tenants) > 0 {
+			if s.Count != len(s.Tenants) {
+				return fmt.Errorf("count %d but %d tenants", s.Count, len(s.Tenants))
+			}
+			for _, tu := range s.Tenants {
+				if tu.TenantID == "" || tu.ActiveUsers < 1 {
+					return fmt.Errorf("tenant %q with %d active users, want a tenant and 1 or more", tu.TenantID, tu.ActiveUsers)
+				}
+			}
+			return need("workload", s.Workload)
+		}
 		if s.Workload != "" {
 			if s.Count < 1 || s.ActiveUsers < 1 {
 				return fmt.Errorf("count %d and active_users %d, want 1 or more of each", s.Count, s.ActiveUsers)

@@ -76,6 +76,8 @@ func TestRowsEveryLever(t *testing.T) {
 			Segment: "smb", AssociationType: "CSP_T1", Services: []string{"Azure Functions"}},
 		{PartnerID: "P03", SolutionArea: "modern_work", Step: 1, Lever: "add_customers", Count: 1, PaidLicenses: 301,
 			Segment: "enterprise", AssociationType: "CPOR", Workload: "Exchange Online"},
+		{PartnerID: "P03", SolutionArea: "modern_work", Step: 2, Lever: "deploy", Count: 2, Workload: "Teams Premium",
+			Tenants: []whatif.TenantUsers{{TenantID: "T03A", ActiveUsers: 12}, {TenantID: "T03B", ActiveUsers: 40}}},
 	}
 	got, err := whatif.Rows(ctx(t), steps)
 	if err != nil {
@@ -100,6 +102,8 @@ func TestRowsEveryLever(t *testing.T) {
 		},
 		"m365_usage": {
 			{"WHATIF-P03-modern_work-1-1", "2026-10", "Exchange Online", "301", "0"},
+			{"T03A", "2026-10", "Teams Premium", "0", "12"},
+			{"T03B", "2026-10", "Teams Premium", "0", "40"},
 		},
 		"azure_consumption": {
 			{"WHATIF-P01-data_ai-2-1", "2026-10", "Azure SQL Database", "Pay-As-You-Go", "1000.5"},
@@ -151,6 +155,12 @@ func TestRowsRejectIncompleteSteps(t *testing.T) {
 		{"Modern Work customers without workload", []whatif.Step{with(func(s *whatif.Step) {
 			s.Lever, s.Count, s.PaidLicenses, s.Segment, s.AssociationType = "add_customers", 1, 301, "enterprise", "CPOR"
 		})}, "no workload"},
+		{"Modern Work deploy count mismatch", []whatif.Step{with(func(s *whatif.Step) {
+			s.Lever, s.Count, s.Workload, s.Tenants = "deploy", 2, "Teams Premium", []whatif.TenantUsers{{TenantID: "T1", ActiveUsers: 3}}
+		})}, "count 2 but 1 tenants"},
+		{"Modern Work deploy without users", []whatif.Step{with(func(s *whatif.Step) {
+			s.Lever, s.Count, s.Workload, s.Tenants = "deploy", 1, "Teams Premium", []whatif.TenantUsers{{TenantID: "T1"}}
+		})}, "0 active users"},
 		{"growth without tenant", []whatif.Step{with(func(s *whatif.Step) { s.Lever, s.USD, s.Service = "grow_usage", 10, "Virtual Machines" })}, "no tenant_id"},
 		{"deploy count mismatch", []whatif.Step{with(func(s *whatif.Step) {
 			s.Lever, s.Count, s.ACRUSD, s.TenantID, s.Services = "deploy", 2, 100, "T01A", []string{"Azure Functions"}
