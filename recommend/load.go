@@ -36,6 +36,7 @@ func Load(ctx context.Context, db *duck.DB, lo, hi int64) ([]*Area, error) {
 		{"recommend_load_modern_work", l.modernWork},
 		{"recommend_load_mw_options", l.mwOption},
 		{"recommend_load_mw_tenants", l.mwTenant},
+		{"recommend_load_mw_grow", l.mwGrow},
 		{"recommend_load_expiring", l.expiring},
 	} {
 		if err := l.each(ctx, step.name, step.scan); err != nil {
@@ -384,6 +385,32 @@ func (l *loader) mwTenant(r *dsql.Rows) error {
 		return fmt.Errorf("growth options of %s: %w", id, err)
 	}
 	t.deploy[track], t.growth[track] = d, g
+	return nil
+}
+
+func (l *loader) mwGrow(r *dsql.Rows) error {
+	var key areaKey
+	var id, track, growth, workload string
+	if err := r.Scan(&key.partner, &key.area, &id, &track, &growth, &workload); err != nil {
+		return err
+	}
+	a := l.byKey[key]
+	if a == nil {
+		return nil
+	}
+	if a.ModernWork == nil {
+		a.ModernWork = &ModernWork{}
+	}
+	mw := a.ModernWork
+	mw.ActivationWorkload = workload
+	if mw.Grow == nil {
+		mw.Grow = &MWTenant{ID: id, deploy: map[string][]string{}, growth: map[string][]string{}}
+	}
+	var g []string
+	if err := json.Unmarshal([]byte(growth), &g); err != nil {
+		return fmt.Errorf("growth options of %s: %w", id, err)
+	}
+	mw.Grow.growth[track] = g
 	return nil
 }
 

@@ -150,6 +150,9 @@ type ModernWork struct {
 	// users first: each becomes a deployment with its users.
 	ActivationWorkload string
 	Tenants            []*MWTenant
+	// Grow is the customer more active users go on for usage growth alone (nil: none): one that no
+	// number of users makes a deployment.
+	Grow *MWTenant
 }
 
 // MWTenant is an existing Modern Work customer that Users more active users in S make a deployment:
@@ -223,7 +226,8 @@ type Change struct {
 	Customers        int
 	CustomerACR      float64
 	CustomerLicenses int
-	// Grow is extra ACR in S on the Azure tenant.
+	// Grow is extra ACR in S on the Azure tenant (Modern Work: more active users on its growth
+	// tenant).
 	Grow float64
 	// Deploy new services with DeployACR each in S, on the Azure tenant or (none fitting) on a new one.
 	Deploy    int
@@ -360,7 +364,7 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 		}
 		return linear(m.Max, m.Threshold, m.value())
 	case "mw_growth", "mw_deploy":
-		return a.mwPoints(t, m, c.Deploy)
+		return a.mwPoints(t, m, c.Deploy, c.Grow)
 	case "ba_nca":
 		return linear(m.Max, m.Threshold, m.tenantsNow+float64(c.Customers)-m.tenantsBase)
 	case "ba_deploy":
@@ -377,13 +381,15 @@ func (a *Area) metricPoints(t *Track, m *Metric, c Change) float64 {
 	return m.Points
 }
 
-// mwPoints scores a Modern Work best-of-options metric with the first n activation tenants: per
-// option, the measure (now - base) plus their users (usage growth) or their count (deployments) where
-// they count in the option; the best option's points.
-func (a *Area) mwPoints(t *Track, m *Metric, n int) float64 {
+// mwPoints scores a Modern Work best-of-options metric with the first n activation tenants and grow
+// more users on the growth tenant: per option, the measure (now - base) plus their users (usage
+// growth) or their count (deployments) where they count in the option; the best option's points.
+func (a *Area) mwPoints(t *Track, m *Metric, n int, grow float64) float64 {
 	var tenants []*MWTenant
+	var growOn *MWTenant
 	if mw := a.ModernWork; mw != nil {
 		tenants = mw.Tenants[:min(n, len(mw.Tenants))]
+		growOn = mw.Grow
 	}
 	best := 0.0
 	for _, o := range m.options {
@@ -396,6 +402,9 @@ func (a *Area) mwPoints(t *Track, m *Metric, n int) float64 {
 					measure++
 				}
 			}
+		}
+		if grow > 0 && growOn != nil && growOn.in(m.lever, t.Name, o.name) {
+			measure += grow
 		}
 		best = math.Max(best, linear(m.Max, o.threshold, measure))
 	}

@@ -119,6 +119,9 @@ func (a *Area) customerLevers(res []lever) []lever {
 	if mw := a.ModernWork; mw != nil && len(mw.Tenants) > 0 {
 		res = append(res, lever{kind: LeverDeploy, rank: len(res) + 1})
 	}
+	if mw := a.ModernWork; mw != nil && mw.Grow != nil {
+		res = append(res, lever{kind: LeverGrowUsage, rank: len(res) + 1})
+	}
 	if a.Azure != nil {
 		n := len(res)
 		res = append(res, lever{kind: LeverAddCustomers, rank: n + 1})
@@ -437,7 +440,11 @@ func (a *Area) bestStep(levers []lever, c Change, cur Score, qualifying float64)
 	var cands []candidate
 	for _, l := range levers {
 		if l.kind == LeverGrowUsage {
-			if x, ok := a.growCandidate(l, c, cur, qualifying); ok {
+			grow := a.growCandidate
+			if a.ModernWork != nil {
+				grow = a.mwGrowCandidate
+			}
+			if x, ok := grow(l, c, cur, qualifying); ok {
 				cands = append(cands, x)
 			}
 			continue
@@ -516,6 +523,38 @@ func least(hi int, ok func(int) bool) int {
 		}
 	}
 	return hi
+}
+
+// mwGrowCandidate finds the least active users on Modern Work's growth tenant that qualify the
+// area, or else the least that give as much as the most usage growth can (its full points in every
+// option the tenant adds to).
+func (a *Area) mwGrowCandidate(l lever, c Change, cur Score, qualifying float64) (candidate, bool) {
+	m := a.metric(a.Selected, "usage_growth")
+	if m == nil || m.lever != "mw_growth" {
+		return candidate{}, false
+	}
+	// Enough users for full points in every option from any measure the other levers leave.
+	top := 0.0
+	for _, o := range m.options {
+		top = math.Max(top, o.threshold-math.Min(0, o.now-o.base))
+	}
+	top = math.Ceil(top)
+	if top < 1 {
+		return candidate{}, false
+	}
+	at := func(users float64) Score { return a.Rescore(a.apply(c, l, 1, users), qualifying) }
+	leastUsers := func(ok func(Score) bool) float64 {
+		return float64(least(int(top), func(n int) bool { return ok(at(float64(n))) }))
+	}
+	if s := at(top); done(s) {
+		n := leastUsers(done)
+		return candidate{l: l, n: 1, usd: n, score: at(n), finish: true}, true
+	} else if progress(s) > progress(cur)+1e-9 {
+		want := progress(s)
+		n := leastUsers(func(x Score) bool { return progress(x) >= want-1e-9 })
+		return candidate{l: l, n: 1, usd: n, score: at(n)}, true
+	}
+	return candidate{}, false
 }
 
 // growCandidate finds the least extra ACR (whole dollars) on the Azure tenant that qualifies the

@@ -295,6 +295,41 @@ func TestPlanModernWorkActivation(t *testing.T) {
 	}
 }
 
+// Modern Work (smb), usage growth alone: CPOR 1,000 users now against 800 (200 of 500: 12 of 30
+// points); with net customer adds 20, certifications 10 + 15 and deployments 10 fixed: 67. More
+// active users on the growth tenant (covered by CPOR) raise the CPOR measure: 15 points need 250,
+// i.e. 50 more users (70.00); 49 give 249, 14.94 points, 69.94.
+func TestPlanModernWorkGrowth(t *testing.T) {
+	tr := &Track{Name: "smb", Metrics: []*Metric{
+		fixed("net_customer_adds", 20, 20), fixed("intermediate_certifications", 10, 10), fixed("advanced_certifications", 15, 15),
+		{Name: "usage_growth", Rule: "best_of_options", Max: 30, lever: "mw_growth",
+			options: []mwOption{{"CPOR", 500, 1000, 800}, {"CSP", 2000, 0, 0}}},
+		fixed("deployments", 25, 10),
+	}}
+	a := &Area{PartnerID: "P", Area: "modern_work", Selected: "smb", Tracks: []*Track{tr},
+		ModernWork: &ModernWork{ActivationWorkload: "Teams Premium",
+			Grow: &MWTenant{ID: "T9", growth: map[string][]string{"smb": {"CPOR"}}}}}
+	if s := a.Rescore(Change{}, 70); s.Total() != 67 {
+		t.Fatalf("start: total %v, want 67", s.Total())
+	}
+	if s := a.Rescore(Change{Grow: 49}, 70); s.Total() != 69.94 {
+		t.Fatalf("49 more users: total %v, want 69.94", s.Total())
+	}
+	p := a.Plan(70)
+	checkPlan(t, p, []stepWant{{LeverGrowUsage, nil, 1, 50, 3, 70}})
+	rows := a.pathRows(p)
+	var d StepDetail
+	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	if d.TenantID != "T9" || d.ActiveUsers != 50 || d.Workload != "Teams Premium" || d.USD != 0 {
+		t.Errorf("step detail %+v, want 50 users of Teams Premium on T9", d)
+	}
+	if w := "Grow monthly active users by 50 (for example on tenant T9): +3.00 points, 70.00 in all"; rows[0].Action != w {
+		t.Errorf("action %q\nwant %q", rows[0].Action, w)
+	}
+}
+
 // BenchmarkPlan plans an enterprise Data & AI area that needs both gates and three people.
 func BenchmarkPlan(b *testing.B) {
 	a := dataAI("enterprise", 30, 20, 10, "gate", 2, 0, [3]int{0, 0, 0})

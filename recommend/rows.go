@@ -153,6 +153,11 @@ func (a *Area) pathRows(p Plan) []Row {
 			d.ACRUSD, d.Segment, d.AssociationType, d.Service = a.floor(), a.Azure.Segment, a.Azure.AssociationType, a.Azure.NeutralService
 			metric = "net_customer_adds"
 		case LeverGrowUsage:
+			if mw := a.ModernWork; mw != nil {
+				d.TenantID, d.Workload, d.ActiveUsers = mw.Grow.ID, mw.ActivationWorkload, int(s.USD)
+				metric = "usage_growth"
+				break
+			}
 			d.USD, d.TenantID, d.Service = s.USD, a.Azure.Tenant, a.Azure.NeutralService
 			metric = "usage_growth"
 		case LeverDeploy:
@@ -250,6 +255,10 @@ func (a *Area) actionText(s Action, d StepDetail) string {
 		}
 		t = fmt.Sprintf("Add %s with at least %s USD ACR in a month", plural(s.Count, "net customer", "net customers"), usd(d.ACRUSD))
 	case LeverGrowUsage:
+		if d.Workload != "" {
+			t = fmt.Sprintf("Grow monthly active users by %s (for example on tenant %s)", usd(float64(d.ActiveUsers)), d.TenantID)
+			break
+		}
 		t = fmt.Sprintf("Grow usage by %s USD ACR in the month (for example on tenant %s)", usd(s.USD), d.TenantID)
 	case LeverDeploy:
 		if len(d.Tenants) > 0 {

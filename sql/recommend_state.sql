@@ -205,15 +205,11 @@ SELECT d.partner_key, d.solution_area, d.track, d.metric, d.option, d.threshold,
 FROM mw_dep_option d JOIN rs_area a ON a.partner_key = d.partner_key AND a.solution_area = d.solution_area
 ORDER BY ALL
 ;
--- Modern Work: existing customers that more active users would make deployments. The step adds one
--- m365_usage row in S for the activation workload (read by usage growth and deployments only, so no
--- licence band and no net customer add moves) with no paid licences and the active users missing;
--- tenants with rows of that workload in the window are left out (a second row would repeat a key).
--- Per tenant and track: the users (enough for every option on both tracks), the deployment options
--- it would count in (eligible in S, not deployed, not excluded as already deployed when first
--- covered after S-12, the workload covered in S), and the usage growth options the users add to
--- (eligible in S, covered in S by an association of the option, with a growth base before S).
-CREATE OR REPLACE TABLE rs_mw_tenant AS
+-- Modern Work: the activation workload, read by usage growth and deployments only (so more active
+-- users on it move no licence band and no net customer add), and per option set the coverage of that
+-- workload for each tenant of the partner's started Modern Work areas: associations that cover every
+-- workload or that one.
+CREATE OR REPLACE TABLE rs_mw_wmask AS
 WITH w AS (
     SELECT min(name) AS workload FROM rb_m365_workload
     WHERE set_name = 'modern_work_customer_success'
@@ -222,30 +218,46 @@ WITH w AS (
 area AS (
     SELECT a.partner_key, a.solution_area FROM rs_area a
     JOIN rb_area r ON r.solution_area = a.solution_area AND r.family = 'modern_work'
-),
--- The coverage of the activation workload per option set: associations of the partner with the
--- tenant that cover every workload or that one.
-wmask AS (
-    SELECT m.solution_area, m.track, m.metric, m.option, m.band_key, a.partner_key, a.tenant_key, bit_or(a.mask) AS mask
-    FROM mw_metric m
-    JOIN rb_assoc_set_type s ON s.set_key = m.set_key
-    JOIN assoc_mask a ON a.association_type = s.association_type
-    CROSS JOIN w
-    WHERE m.metric IN ('usage_growth', 'deployments') AND (a.workload IS NULL OR a.workload = w.workload)
-      AND a.partner_key IN (SELECT partner_key FROM area)
-    GROUP BY ALL
-),
-busy AS (
-    SELECT DISTINCT u.tenant_key FROM m365_usage u, w, params p
-    WHERE u.workload = w.workload AND u.month BETWEEN p.s23 AND p.s
-),
--- Active users and paid licences in S over the pairs each deployment option covers then.
-share AS (
+)
+SELECT m.solution_area, m.track, m.metric, m.option, m.band_key, a.partner_key, a.tenant_key, w.workload,
+    bit_or(a.mask) AS mask
+FROM mw_metric m
+JOIN area ON area.solution_area = m.solution_area
+JOIN rb_assoc_set_type s ON s.set_key = m.set_key
+JOIN assoc_mask a ON a.association_type = s.association_type AND a.partner_key = area.partner_key
+CROSS JOIN w
+WHERE m.metric IN ('usage_growth', 'deployments') AND (a.workload IS NULL OR a.workload = w.workload)
+GROUP BY ALL
+;
+-- Tenants with rows of the activation workload in the window: a row in S would repeat a key, and
+-- earlier rows would move the growth base. They get no activation rows.
+CREATE OR REPLACE TABLE rs_mw_busy AS
+SELECT DISTINCT u.tenant_key FROM m365_usage u, params p
+WHERE u.workload = (SELECT any_value(workload) FROM rs_mw_wmask) AND u.month BETWEEN p.s23 AND p.s
+;
+-- Usage growth options the activation workload's users add to, per tenant and track: eligible in S,
+-- covered in S by an association of the option, with a growth base before S (the new rows' base is
+-- then 0).
+CREATE OR REPLACE TABLE rs_mw_growable AS
+SELECT k.solution_area, k.track, k.option, k.partner_key, k.tenant_key
+FROM rs_mw_wmask k
+JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e ON e.band_key = k.band_key AND e.tenant_key = k.tenant_key
+WHERE k.metric = 'usage_growth' AND has_bit(k.mask, 23) AND base_idx(k.mask) < 23
+  AND k.tenant_key NOT IN (SELECT tenant_key FROM rs_mw_busy)
+;
+-- Modern Work: existing customers that more active users would make deployments. Per tenant and
+-- track: the users (enough for every option on both tracks), the deployment options it would count
+-- in (eligible in S, not deployed, not excluded as already deployed when first covered after S-12,
+-- the activation workload covered in S) and the usage growth options the users add to.
+CREATE OR REPLACE TABLE rs_mw_tenant AS
+WITH share AS (
+    -- Active users and paid licences in S over the pairs each deployment option covers then.
     SELECT c.solution_area, c.track, c.option, c.partner_key, c.tenant_key, any_value(c.active_share_min) AS share_min,
         sum(u.active_users) AS active, sum(u.paid_licenses) AS paid
     FROM mw_opt_pairs c
     JOIN (SELECT * FROM m365_usage WHERE month = (SELECT s FROM params)) u ON u.tenant_key = c.tenant_key AND u.workload = c.workload
-    WHERE c.metric = 'deployments' AND has_bit(c.mask, 23) AND c.partner_key IN (SELECT partner_key FROM area)
+    WHERE c.metric = 'deployments' AND has_bit(c.mask, 23)
+      AND c.partner_key IN (SELECT partner_key FROM rs_mw_wmask)
     GROUP BY ALL
 ),
 dep AS (
@@ -253,11 +265,10 @@ dep AS (
         (ceil(sh.share_min * sh.paid) - sh.active)::BIGINT AS users
     FROM mw_dep_tenant t
     JOIN share sh USING (solution_area, track, option, partner_key, tenant_key)
-    JOIN wmask k ON k.solution_area = t.solution_area AND k.track = t.track AND k.metric = 'deployments'
+    JOIN rs_mw_wmask k ON k.solution_area = t.solution_area AND k.track = t.track AND k.metric = 'deployments'
         AND k.option = t.option AND k.partner_key = t.partner_key AND k.tenant_key = t.tenant_key AND has_bit(k.mask, 23)
     WHERE t.i = 23 AND t.eligible AND NOT t.deployed AND sh.paid > 0
-      AND t.partner_key IN (SELECT partner_key FROM area)
-      AND t.tenant_key NOT IN (SELECT tenant_key FROM busy)
+      AND t.tenant_key NOT IN (SELECT tenant_key FROM rs_mw_busy)
       AND (t.first_idx <= 11 OR (t.first_idx < 23 AND NOT EXISTS (
           SELECT 1 FROM mw_dep_tenant f
           WHERE f.solution_area = t.solution_area AND f.track = t.track AND f.option = t.option
@@ -266,22 +277,40 @@ dep AS (
 cand AS (
     SELECT partner_key, solution_area, tenant_key, max(users) AS users FROM dep GROUP BY ALL
 ),
-grow AS (
-    SELECT k.solution_area, k.track, k.option, k.partner_key, k.tenant_key
-    FROM wmask k
-    JOIN cand c ON c.partner_key = k.partner_key AND c.solution_area = k.solution_area AND c.tenant_key = k.tenant_key
-    JOIN (SELECT * FROM m365_elig WHERE month = (SELECT s FROM params)) e ON e.band_key = k.band_key AND e.tenant_key = k.tenant_key
-    WHERE k.metric = 'usage_growth' AND has_bit(k.mask, 23) AND base_idx(k.mask) < 23
-),
 tracks AS (
     SELECT DISTINCT c.partner_key, c.solution_area, c.tenant_key, c.users, m.track
     FROM cand c JOIN rs_metric m ON m.partner_key = c.partner_key AND m.solution_area = c.solution_area
 )
-SELECT x.partner_key, x.solution_area, tn.tenant_id, x.track, x.users,
+SELECT x.partner_key, x.solution_area, x.tenant_key, tn.tenant_id, x.track, x.users,
     coalesce((SELECT list(d.option ORDER BY d.option) FROM dep d WHERE d.partner_key = x.partner_key
         AND d.solution_area = x.solution_area AND d.tenant_key = x.tenant_key AND d.track = x.track), []) AS deploy_options,
-    coalesce((SELECT list(g.option ORDER BY g.option) FROM grow g WHERE g.partner_key = x.partner_key
+    coalesce((SELECT list(g.option ORDER BY g.option) FROM rs_mw_growable g WHERE g.partner_key = x.partner_key
         AND g.solution_area = x.solution_area AND g.tenant_key = x.tenant_key AND g.track = x.track), []) AS growth_options,
-    (SELECT workload FROM w) AS workload
+    (SELECT any_value(workload) FROM rs_mw_wmask) AS workload
 FROM tracks x JOIN tenants tn ON tn.tenant_key = x.tenant_key
 ORDER BY x.partner_key, x.solution_area, x.users, tn.tenant_id, x.track
+;
+-- Modern Work usage growth on its own: one existing customer more active users go on, among those
+-- that no number of users makes a deployment (not in rs_mw_tenant), so the users move usage growth
+-- only; the one in the most options of the selected track's usage growth, then by tenant id. Per
+-- track, the options the users add to.
+CREATE OR REPLACE TABLE rs_mw_grow AS
+WITH free AS (
+    SELECT g.* FROM rs_mw_growable g
+    WHERE NOT EXISTS (SELECT 1 FROM rs_mw_tenant c WHERE c.partner_key = g.partner_key
+        AND c.solution_area = g.solution_area AND c.tenant_key = g.tenant_key)
+),
+pick AS (
+    SELECT f.partner_key, f.solution_area, f.tenant_key
+    FROM free f JOIN rs_area a ON a.partner_key = f.partner_key AND a.solution_area = f.solution_area AND a.selected_track = f.track
+    JOIN tenants tn ON tn.tenant_key = f.tenant_key
+    GROUP BY f.partner_key, f.solution_area, f.tenant_key, tn.tenant_id
+    QUALIFY row_number() OVER (PARTITION BY f.partner_key, f.solution_area ORDER BY count(*) DESC, tn.tenant_id) = 1
+)
+SELECT p.partner_key, p.solution_area, tn.tenant_id, f.track, list(f.option ORDER BY f.option) AS growth_options,
+    (SELECT any_value(workload) FROM rs_mw_wmask) AS workload
+FROM pick p
+JOIN free f ON f.partner_key = p.partner_key AND f.solution_area = p.solution_area AND f.tenant_key = p.tenant_key
+JOIN tenants tn ON tn.tenant_key = p.tenant_key
+GROUP BY ALL
+ORDER BY p.partner_key, p.solution_area, f.track

@@ -120,7 +120,8 @@ type Step struct {
 	PaidLicenses int `json:"paid_licenses,omitempty"`
 	// RevenueUSD is the revenue in S of each new customer (Business Applications add_customers).
 	RevenueUSD float64 `json:"revenue_usd,omitempty"`
-	// ActiveUsers are the active users in S of each new deployment (Business Applications deploy).
+	// ActiveUsers are the active users in S of each new deployment (Business Applications deploy),
+	// or the more active users on TenantID (Modern Work grow_usage, a row of Workload).
 	ActiveUsers int `json:"active_users,omitempty"`
 	// PointsAdded and TotalAfter are the area's points gained by the step and its total after it,
 	// on Track; ChangesTrack says the step moves the area to another track.
@@ -213,6 +214,10 @@ func Rows(c Context, steps []Step) (Tables, error) {
 				}
 			}
 		case LeverGrowUsage:
+			if s.Workload != "" {
+				m365(s.TenantID, 0, s.ActiveUsers)
+				break
+			}
 			usage(s.TenantID, s.Service, s.USD)
 		case LeverDeploy:
 			if len(s.Tenants) > 0 {
@@ -299,6 +304,12 @@ func check(s Step) error {
 		}
 		if err := need("tenant_id", s.TenantID); err != nil {
 			return err
+		}
+		if s.Workload != "" {
+			if s.ActiveUsers < 1 {
+				return fmt.Errorf("active_users %d, want 1 or more", s.ActiveUsers)
+			}
+			return nil
 		}
 		if err := need("service", s.Service); err != nil {
 			return err

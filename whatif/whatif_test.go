@@ -78,6 +78,8 @@ func TestRowsEveryLever(t *testing.T) {
 			Segment: "enterprise", AssociationType: "CPOR", Workload: "Exchange Online"},
 		{PartnerID: "P03", SolutionArea: "modern_work", Step: 2, Lever: "deploy", Count: 2, Workload: "Teams Premium",
 			Tenants: []whatif.TenantUsers{{TenantID: "T03A", ActiveUsers: 12}, {TenantID: "T03B", ActiveUsers: 40}}},
+		{PartnerID: "P03", SolutionArea: "modern_work", Step: 3, Lever: "grow_usage", Count: 1, Workload: "Teams Premium",
+			TenantID: "T03C", ActiveUsers: 250},
 	}
 	got, err := whatif.Rows(ctx(t), steps)
 	if err != nil {
@@ -104,6 +106,7 @@ func TestRowsEveryLever(t *testing.T) {
 			{"WHATIF-P03-modern_work-1-1", "2026-10", "Exchange Online", "301", "0"},
 			{"T03A", "2026-10", "Teams Premium", "0", "12"},
 			{"T03B", "2026-10", "Teams Premium", "0", "40"},
+			{"T03C", "2026-10", "Teams Premium", "0", "250"},
 		},
 		"azure_consumption": {
 			{"WHATIF-P01-data_ai-2-1", "2026-10", "Azure SQL Database", "Pay-As-You-Go", "1000.5"},
@@ -161,6 +164,9 @@ func TestRowsRejectIncompleteSteps(t *testing.T) {
 		{"Modern Work deploy without users", []whatif.Step{with(func(s *whatif.Step) {
 			s.Lever, s.Count, s.Workload, s.Tenants = "deploy", 1, "Teams Premium", []whatif.TenantUsers{{TenantID: "T1"}}
 		})}, "0 active users"},
+		{"Modern Work growth without users", []whatif.Step{with(func(s *whatif.Step) {
+			s.Lever, s.Count, s.Workload, s.TenantID = "grow_usage", 1, "Teams Premium", "T1"
+		})}, "active_users 0"},
 		{"growth without tenant", []whatif.Step{with(func(s *whatif.Step) { s.Lever, s.USD, s.Service = "grow_usage", 10, "Virtual Machines" })}, "no tenant_id"},
 		{"deploy count mismatch", []whatif.Step{with(func(s *whatif.Step) {
 			s.Lever, s.Count, s.ACRUSD, s.TenantID, s.Services = "deploy", 2, 100, "T01A", []string{"Azure Functions"}
