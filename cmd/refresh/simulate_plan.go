@@ -402,10 +402,31 @@ func describeStep(s whatif.Step) string {
 	case whatif.LeverCertify:
 		return fmt.Sprintf("certify %d %s in %s", s.Count, plural(s.Count, "person", "people"), s.Certification)
 	case whatif.LeverAddCustomers:
-		return fmt.Sprintf("add %d %s %s with %s ACR of %s", s.Count, s.Segment, plural(s.Count, "customer", "customers"), usd(s.ACRUSD), s.Service)
+		customers := fmt.Sprintf("add %d %s %s", s.Count, s.Segment, plural(s.Count, "customer", "customers"))
+		switch {
+		case s.PaidLicenses > 0:
+			return fmt.Sprintf("%s with %s paid licences of %s", customers, num(float64(s.PaidLicenses)), s.Workload)
+		case s.Workload != "":
+			return fmt.Sprintf("%s with %s revenue of %s", customers, usd(s.RevenueUSD), s.Workload)
+		}
+		return fmt.Sprintf("%s with %s ACR of %s", customers, usd(s.ACRUSD), s.Service)
 	case whatif.LeverGrowUsage:
+		if s.Workload != "" {
+			return fmt.Sprintf("%s more monthly active users of %s on %s", num(float64(s.ActiveUsers)), s.Workload, s.TenantID)
+		}
 		return fmt.Sprintf("%s more ACR of %s on %s", usd(s.USD), s.Service, s.TenantID)
 	case whatif.LeverDeploy:
+		if len(s.Tenants) > 0 {
+			var on []string
+			for _, t := range s.Tenants {
+				on = append(on, fmt.Sprintf("%s on %s", num(float64(t.ActiveUsers)), t.TenantID))
+			}
+			return fmt.Sprintf("more monthly active users of %s: %s", s.Workload, strings.Join(on, ", "))
+		}
+		if s.Workload != "" {
+			return fmt.Sprintf("deploy %s on %d new %s %s with %s active users each", s.Workload, s.Count, s.Segment,
+				plural(s.Count, "customer", "customers"), num(float64(s.ActiveUsers)))
+		}
 		on := s.TenantID
 		if on == "" {
 			on = "a new customer"

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/capscore/capscore/rubric"
+	"github.com/capscore/capscore/whatif"
 )
 
 // simResult is what `refresh simulate` shows, in the form --json prints; the text renders the same.
@@ -182,7 +183,7 @@ func writeArea(b *strings.Builder, a simArea) {
 // rowsText words the rows a change adds: "2 certifications rows".
 func rowsText(rows map[string]int) string {
 	var parts []string
-	for _, t := range []string{"tenants", "associations", "azure_consumption", "certifications"} {
+	for _, t := range whatif.TableNames {
 		if n := rows[t]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s %s", n, t, plural(n, "row", "rows")))
 		}
