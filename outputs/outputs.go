@@ -372,7 +372,11 @@ type RecommendationKind struct {
 // RecommendationKinds are the kinds of recommendations rows, by rank.
 var RecommendationKinds = []RecommendationKind{
 	{"path_to_qualify", 1, "one step of the plan that reaches the qualifying score with every metric above 0 " +
-		"(`detail`: `step` of `steps`, the `lever` and its figures)",
+		"(`detail`: `step` of `steps`, the `lever` and its figures: `certify` the certification; `add_customers` the new " +
+		"customers' segment and association type with their ACR of a service, revenue of a workload or paid licences of a " +
+		"workload; `grow_usage` more ACR or monthly active users on an existing `tenant_id`; `deploy` new services, new " +
+		"workload customers, or existing customers (`tenants`) raised to the deployment share; then `points_added`, " +
+		"`total_after`, `track` and `changes_track`)",
 		"the points the step adds"},
 	{"no_path", 1, "no plan within the levers reaches qualification", "NULL"},
 	{"metric_at_zero", 2, "the area reaches the qualifying score but is not qualified because an applicable metric of the " +
