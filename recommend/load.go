@@ -290,17 +290,28 @@ func (l *loader) bizapps(r *dsql.Rows) error {
 	return nil
 }
 
-func (l *loader) security(r *dsql.Rows) error {
+// namedPair scans a state row of a partner-area and two names (an association type and a service
+// or workload); the area is nil when the batch does not hold it or either name is NULL (then the
+// area has no customer lever).
+func (l *loader) namedPair(r *dsql.Rows) (*Area, string, string, error) {
 	var key areaKey
-	var assoc, service dsql.NullString
-	if err := r.Scan(&key.partner, &key.area, &assoc, &service); err != nil {
-		return err
+	var x, y dsql.NullString
+	if err := r.Scan(&key.partner, &key.area, &x, &y); err != nil {
+		return nil, "", "", err
 	}
 	a := l.byKey[key]
-	if a == nil || !assoc.Valid || !service.Valid {
-		return nil // no Azure association type or no security service: no customer lever
+	if a == nil || !x.Valid || !y.Valid {
+		return nil, "", "", nil
 	}
-	a.Security = &Security{AssociationType: assoc.String, Service: service.String}
+	return a, x.String, y.String, nil
+}
+
+func (l *loader) security(r *dsql.Rows) error {
+	a, assoc, service, err := l.namedPair(r)
+	if a == nil || err != nil {
+		return err
+	}
+	a.Security = &Security{AssociationType: assoc, Service: service}
 	for _, t := range a.Tracks {
 		for _, m := range t.Metrics {
 			switch {
@@ -316,16 +327,11 @@ func (l *loader) security(r *dsql.Rows) error {
 }
 
 func (l *loader) modernWork(r *dsql.Rows) error {
-	var key areaKey
-	var assoc, workload dsql.NullString
-	if err := r.Scan(&key.partner, &key.area, &assoc, &workload); err != nil {
+	a, assoc, workload, err := l.namedPair(r)
+	if a == nil || err != nil {
 		return err
 	}
-	a := l.byKey[key]
-	if a == nil || !assoc.Valid || !workload.Valid {
-		return nil // no association type or no workload: no customer lever
-	}
-	a.ModernWork = &ModernWork{AssociationType: assoc.String, Workload: workload.String}
+	a.ModernWork = &ModernWork{AssociationType: assoc, Workload: workload}
 	for _, t := range a.Tracks {
 		for _, m := range t.Metrics {
 			if m.Rule == "linear" && m.Value != nil && m.Name == "net_customer_adds" && m.lic.set() {
@@ -354,13 +360,9 @@ func (l *loader) mwOption(r *dsql.Rows) error {
 	return nil
 }
 
-func (l *loader) mwTenant(r *dsql.Rows) error {
-	var key areaKey
-	var id, track, deploy, growth, workload string
-	var users int
-	if err := r.Scan(&key.partner, &key.area, &id, &track, &users, &deploy, &growth, &workload); err != nil {
-		return err
-	}
+// modernWorkOf is the Modern Work lever state of a partner-area of the batch (made when missing),
+// with its activation workload; nil when the batch does not hold the area.
+func (l *loader) modernWorkOf(key areaKey, workload string) *ModernWork {
 	a := l.byKey[key]
 	if a == nil {
 		return nil
@@ -368,8 +370,21 @@ func (l *loader) mwTenant(r *dsql.Rows) error {
 	if a.ModernWork == nil {
 		a.ModernWork = &ModernWork{}
 	}
-	mw := a.ModernWork
-	mw.ActivationWorkload = workload
+	a.ModernWork.ActivationWorkload = workload
+	return a.ModernWork
+}
+
+func (l *loader) mwTenant(r *dsql.Rows) error {
+	var key areaKey
+	var id, track, deploy, growth, workload string
+	var users int
+	if err := r.Scan(&key.partner, &key.area, &id, &track, &users, &deploy, &growth, &workload); err != nil {
+		return err
+	}
+	mw := l.modernWorkOf(key, workload)
+	if mw == nil {
+		return nil
+	}
 	var t *MWTenant
 	if n := len(mw.Tenants); n > 0 && mw.Tenants[n-1].ID == id {
 		t = mw.Tenants[n-1]
@@ -394,15 +409,10 @@ func (l *loader) mwGrow(r *dsql.Rows) error {
 	if err := r.Scan(&key.partner, &key.area, &id, &track, &growth, &workload); err != nil {
 		return err
 	}
-	a := l.byKey[key]
-	if a == nil {
+	mw := l.modernWorkOf(key, workload)
+	if mw == nil {
 		return nil
 	}
-	if a.ModernWork == nil {
-		a.ModernWork = &ModernWork{}
-	}
-	mw := a.ModernWork
-	mw.ActivationWorkload = workload
 	if mw.Grow == nil {
 		mw.Grow = &MWTenant{ID: id, deploy: map[string][]string{}, growth: map[string][]string{}}
 	}

@@ -32,6 +32,16 @@ func dataAI(track string, nca, growth, deploy float64, gateRole string, gateMin,
 	}}
 }
 
+// firstDetail is the step detail of the first path row.
+func firstDetail(t *testing.T, rows []Row) StepDetail {
+	t.Helper()
+	var d StepDetail
+	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 type stepWant struct {
 	lever  string
 	codes  []string
@@ -185,10 +195,7 @@ func TestPlanSecurityCustomers(t *testing.T) {
 	p := a.Plan(70)
 	checkPlan(t, p, []stepWant{{LeverAddCustomers, nil, 5, 0, 24.67, 74.67}})
 	rows := a.pathRows(p)
-	var d StepDetail
-	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
-		t.Fatal(err)
-	}
+	d := firstDetail(t, rows)
 	if d.ACRUSD != 12001 || d.AssociationType != "CSP_T1" || d.Service != "Key Vault" || d.Segment != "enterprise" {
 		t.Errorf("step detail %+v, want 12,001 USD of Key Vault through CSP_T1 on an enterprise tenant", d)
 	}
@@ -222,10 +229,7 @@ func TestPlanModernWorkCustomers(t *testing.T) {
 	p := a.Plan(70)
 	checkPlan(t, p, []stepWant{{LeverAddCustomers, nil, 3, 0, 6, 70}})
 	rows := a.pathRows(p)
-	var d StepDetail
-	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
-		t.Fatal(err)
-	}
+	d := firstDetail(t, rows)
 	if d.PaidLicenses != 11 || d.Workload != "Exchange Online" || d.AssociationType != "CPOR" || d.Segment != "smb" || d.ACRUSD != 0 {
 		t.Errorf("step detail %+v, want 11 paid licences of Exchange Online through CPOR on an smb tenant", d)
 	}
@@ -282,10 +286,7 @@ func TestPlanModernWorkActivation(t *testing.T) {
 	p := a.Plan(70)
 	checkPlan(t, p, []stepWant{{LeverDeploy, nil, 2, 0, 10.6, 72.6}})
 	rows := a.pathRows(p)
-	var d StepDetail
-	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
-		t.Fatal(err)
-	}
+	d := firstDetail(t, rows)
 	want := []whatif.TenantUsers{{TenantID: "T1", ActiveUsers: 10}, {TenantID: "T2", ActiveUsers: 40}}
 	if !reflect.DeepEqual(d.Tenants, want) || d.Workload != "Teams Premium" {
 		t.Errorf("step detail %+v, want T1 +10 and T2 +40 users of Teams Premium", d)
@@ -318,10 +319,7 @@ func TestPlanModernWorkGrowth(t *testing.T) {
 	p := a.Plan(70)
 	checkPlan(t, p, []stepWant{{LeverGrowUsage, nil, 1, 50, 3, 70}})
 	rows := a.pathRows(p)
-	var d StepDetail
-	if err := json.Unmarshal([]byte(rows[0].Detail), &d); err != nil {
-		t.Fatal(err)
-	}
+	d := firstDetail(t, rows)
 	if d.TenantID != "T9" || d.ActiveUsers != 50 || d.Workload != "Teams Premium" || d.USD != 0 {
 		t.Errorf("step detail %+v, want 50 users of Teams Premium on T9", d)
 	}
