@@ -226,7 +226,9 @@ JOIN area ON area.solution_area = m.solution_area
 JOIN rb_assoc_set_type s ON s.set_key = m.set_key
 JOIN assoc_mask a ON a.association_type = s.association_type AND a.partner_key = area.partner_key
 CROSS JOIN w
-WHERE m.metric IN ('usage_growth', 'deployments') AND (a.workload IS NULL OR a.workload = w.workload)
+-- A rubric with no such workload gets no activation rows.
+WHERE m.metric IN ('usage_growth', 'deployments') AND w.workload IS NOT NULL
+  AND (a.workload IS NULL OR a.workload = w.workload)
 GROUP BY ALL
 ;
 -- Tenants with rows of the activation workload in the window: a row in S would repeat a key, and

@@ -249,3 +249,44 @@ func TestMetricAtZeroOnlyAtQualifyingScore(t *testing.T) {
 		t.Errorf("P10 data_ai (12 points < 20): want no metric_at_zero rows, got %v", got)
 	}
 }
+
+// TestNoActivationWorkload: a rubric whose Modern Work customer-success workloads are all net
+// customer adds workloads too leaves no workload to add active users on, so Modern Work gets no
+// step that raises active users, and the month still runs. P07's Modern Work (44.90 on smb, net
+// customer adds 4 of 20: fixtures/demo/README.md) then has the customer lever only: net customer
+// adds at full points (+16.00) give 60.90, 9.10 points short of 70, and no step is left.
+func TestNoActivationWorkload(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("..", "rubric", "ms-pcs-2026-05.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := strings.Replace(string(raw), "{name: Teams Premium, sets: [modern_work_customer_success]}",
+		"{name: Teams Premium, sets: [modern_work, modern_work_customer_success]}", 1)
+	if changed == string(raw) {
+		t.Fatal("the rubric has no Teams Premium line to change")
+	}
+	rubricFile := filepath.Join(t.TempDir(), "rubric-no-activation.yaml")
+	if err := os.WriteFile(rubricFile, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := pipeline.ParseMonth(snapshotMonth)
+	asOf, _ := time.Parse("2006-01-02", asOfDate)
+	out := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if _, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunMonth(ctx, pipeline.Config{
+		Month: m, AsOf: asOf, Input: filepath.Join("..", "fixtures", "demo"), Out: out, Threads: 2,
+		RubricPath: rubricFile}); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	db := openDuck(t)
+	var mw []recRow
+	for _, r := range readRecs(t, db, out, "P07") {
+		if r.area == "modern_work" && (r.kind == "path_to_qualify" || r.kind == "no_path") {
+			mw = append(mw, r)
+		}
+	}
+	if len(mw) != 1 || mw[0].kind != "no_path" || !strings.Contains(mw[0].action, "(9.10 points short)") {
+		t.Errorf("P07 modern_work: %v; want one no_path row 9.10 points short", mw)
+	}
+}
