@@ -9,17 +9,19 @@ import (
 	"testing"
 )
 
-// TestPeakRSSInBytes: Linux reports the peak in KiB; PeakRSS gives bytes, the kernel's VmHWM (kB)
-// read just before and just after, times 1024.
+// TestPeakRSSInBytes: Linux reports the peak in KiB; PeakRSS gives bytes. getrusage and the kernel's
+// VmHWM (kB, /proc/self/status) read the same peak through counters that are synced lazily, so they
+// may differ by some pages (68 kB seen in CI); a unit error would be a factor of 1024. The check:
+// within 10% (at least 4 MiB) of VmHWM x 1024.
 func TestPeakRSSInBytes(t *testing.T) {
-	before := vmHWM(t)
 	got, ok := PeakRSS()
-	after := vmHWM(t)
+	hwm := vmHWM(t) * 1024
 	if !ok {
 		t.Fatal("PeakRSS not read")
 	}
-	if got < before*1024 || got > after*1024 {
-		t.Errorf("PeakRSS = %d bytes, want between %d and %d (VmHWM %d..%d kB x 1024)", got, before*1024, after*1024, before, after)
+	slack := max(hwm/10, 4<<20)
+	if got < hwm-slack || got > hwm+slack {
+		t.Errorf("PeakRSS = %d bytes, want %d (VmHWM x 1024) within %d", got, hwm, slack)
 	}
 }
 
