@@ -201,28 +201,7 @@ func TestRecommendationKindsDemo(t *testing.T) {
 //     certifications (max 40) at 0 -> two rows, in the rubric's metric order;
 //   - P10 Data & AI enterprise: 10 + 0 + 0 + 2 = 12 < 20 -> none, though two metrics are at 0.
 func TestMetricAtZeroOnlyAtQualifyingScore(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("..", "rubric", "ms-pcs-2026-05.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	lowered := strings.Replace(string(raw), "qualifying_score: 70", "qualifying_score: 20", 1)
-	if lowered == string(raw) {
-		t.Fatal("the rubric has no qualifying_score: 70 line to lower")
-	}
-	rubricFile := filepath.Join(t.TempDir(), "rubric-q20.yaml")
-	if err := os.WriteFile(rubricFile, []byte(lowered), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	m, _ := pipeline.ParseMonth(snapshotMonth)
-	asOf, _ := time.Parse("2006-01-02", asOfDate)
-	out := filepath.Join(t.TempDir(), "out")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	if _, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunMonth(ctx, pipeline.Config{
-		Month: m, AsOf: asOf, Input: filepath.Join("..", "fixtures", "demo"), Out: out, Threads: 2,
-		RubricPath: rubricFile}); err != nil {
-		t.Fatalf("run: %v", err)
-	}
+	out := runDemoWithRubricEdit(t, "qualifying_score: 70", "qualifying_score: 20")
 	db := openDuck(t)
 	zeros := func(partner string) []recRow {
 		var got []recRow
@@ -256,17 +235,34 @@ func TestMetricAtZeroOnlyAtQualifyingScore(t *testing.T) {
 // customer adds 4 of 20: fixtures/demo/README.md) then has the customer lever only: net customer
 // adds at full points (+16.00) give 60.90, 9.10 points short of 70, and no step is left.
 func TestNoActivationWorkload(t *testing.T) {
+	out := runDemoWithRubricEdit(t, "{name: Teams Premium, sets: [modern_work_customer_success]}",
+		"{name: Teams Premium, sets: [modern_work, modern_work_customer_success]}")
+	db := openDuck(t)
+	var mw []recRow
+	for _, r := range readRecs(t, db, out, "P07") {
+		if r.area == "modern_work" && (r.kind == "path_to_qualify" || r.kind == "no_path") {
+			mw = append(mw, r)
+		}
+	}
+	if len(mw) != 1 || mw[0].kind != "no_path" || !strings.Contains(mw[0].action, "(9.10 points short)") {
+		t.Errorf("P07 modern_work: %v; want one no_path row 9.10 points short", mw)
+	}
+}
+
+// runDemoWithRubricEdit runs the demo month with a copy of the default rubric in which the line
+// part from is replaced by to, and returns the output folder.
+func runDemoWithRubricEdit(t *testing.T, from, to string) string {
+	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("..", "rubric", "ms-pcs-2026-05.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	changed := strings.Replace(string(raw), "{name: Teams Premium, sets: [modern_work_customer_success]}",
-		"{name: Teams Premium, sets: [modern_work, modern_work_customer_success]}", 1)
-	if changed == string(raw) {
-		t.Fatal("the rubric has no Teams Premium line to change")
+	edited := strings.Replace(string(raw), from, to, 1)
+	if edited == string(raw) {
+		t.Fatalf("the rubric has no %q to replace", from)
 	}
-	rubricFile := filepath.Join(t.TempDir(), "rubric-no-activation.yaml")
-	if err := os.WriteFile(rubricFile, []byte(changed), 0o644); err != nil {
+	rubricFile := filepath.Join(t.TempDir(), "rubric.yaml")
+	if err := os.WriteFile(rubricFile, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	m, _ := pipeline.ParseMonth(snapshotMonth)
@@ -279,14 +275,5 @@ func TestNoActivationWorkload(t *testing.T) {
 		RubricPath: rubricFile}); err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	db := openDuck(t)
-	var mw []recRow
-	for _, r := range readRecs(t, db, out, "P07") {
-		if r.area == "modern_work" && (r.kind == "path_to_qualify" || r.kind == "no_path") {
-			mw = append(mw, r)
-		}
-	}
-	if len(mw) != 1 || mw[0].kind != "no_path" || !strings.Contains(mw[0].action, "(9.10 points short)") {
-		t.Errorf("P07 modern_work: %v; want one no_path row 9.10 points short", mw)
-	}
+	return out
 }
