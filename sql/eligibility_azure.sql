@@ -6,7 +6,7 @@ CREATE OR REPLACE TABLE elig_az_metric AS
 SELECT solution_area, track, metric, acr_floor, set_key FROM metric_set WHERE family = 'azure' AND category <> 'skilling'
 ;
 -- Net customer adds: counted now when attributed ACR >= floor in S or S-1, at the base in S-12 or S-13.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH raw AS (
     SELECT tenant_key,
         coalesce(sum(acr) FILTER (WHERE i = 23), 0) AS s, coalesce(sum(acr) FILTER (WHERE i = 22), 0) AS s1,
@@ -47,7 +47,7 @@ FROM y
 -- Usage growth: the growth base set is the tenants covered in S or S-12; now = attributed ACR in S
 -- (0 when not covered in S), base = attributed ACR in the base month (S-12, or the first covered
 -- month after it). Tenants with usage in S or S-12 outside the set are listed as not counted.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH used AS (
     SELECT tenant_key, list(i) AS months FROM az_tm WHERE i >= 11 GROUP BY tenant_key
 ),
@@ -73,7 +73,7 @@ FROM x CROSS JOIN params p
 -- Deployments: one row per tenant x service with usage in S-11..S; a service counts once per
 -- partner when its attributed ACR over S-11..S, summed over tenants, is > 0 and it is not
 -- excluded. The count is carried by the tenant with the most attributed ACR of the service.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH r AS (
     SELECT c.set_key, c.partner_key, c.tenant_key, ts.service, c.mask_any, c.mask_all,
         coalesce(list_sum(list_transform(range(12), j -> CASE WHEN has_bit(c.mask_all, j + 12) THEN ts.acr[j + 1] ELSE 0 END)), 0) AS acr_ttm,

@@ -16,7 +16,7 @@ WHERE u.month IN (p.s, p.s12)
 GROUP BY ALL
 ;
 -- Net customer adds: pairs of net-customer-adds workloads with attributed revenue >= floor, S and S-12.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH x AS (
     SELECT m.solution_area, m.track, m.metric, m.set_key, m.revenue_floor AS f, c.partner_key, c.tenant_key, c.workload,
         has_bit(c.mask, 23) AS cov_s, has_bit(c.mask, 11) AS cov_s12,
@@ -42,7 +42,7 @@ FROM y
 -- Usage growth: MCV (active users x rate) of the pairs covered for customer success in S or
 -- S-12; now = MCV in S when covered then, base = MCV in the base month (S-12, or the first
 -- covered month after it).
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH x AS (
     SELECT m.solution_area, m.track, m.metric, m.set_key, c.partner_key, c.tenant_key, c.workload, w.mcv_rate,
         has_bit(c.mask, 23) AS any_s, has_bit(c.mask, 11) AS any_s12,
@@ -75,7 +75,7 @@ SELECT solution_area, track, metric, '', set_key, partner_key, tenant_key, workl
 FROM v
 ;
 -- Deployments: pairs covered for customer success with MCV >= floor, S minus S-12.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH x AS (
     SELECT m.solution_area, m.track, m.metric, m.set_key, m.mcv_floor AS f, c.partner_key, c.tenant_key, c.workload,
         has_bit(c.mask, 23) AS any_s, has_bit(c.mask, 11) AS any_s12,

@@ -1,13 +1,14 @@
 -- The rows behind every customer metric: one per partner x area x track x metric x tenant (x the
 -- workload or service where the metric counts pairs or services, x the option or part where it
--- scores them separately). Families insert into elig_customer_rows; eligibility_finish adds the
--- association types. Reason codes are written only through the macro rc (macros.sql), so a test
+-- scores them separately). Families insert into customer_eligibility; eligibility_finish collects
+-- the association types, which the export joins (the table is not copied to add a column: at
+-- `large` it holds tens of millions of rows, and a second copy spilled to disk). Reason codes are written only through the macro rc (macros.sql), so a test
 -- can find every code.
 -- considered: the row enters the metric's computation (an option's tenants, the growth base set,
 -- the tenants a count looks at); rows outside it are listed only to say why they do not count.
 -- now_amount / base_amount: what the row adds to the current and base side of the measure (1 or 0
 -- for counts, usage for growth); contribution = now_amount - base_amount.
-CREATE OR REPLACE TABLE elig_customer_rows (solution_area VARCHAR, track VARCHAR, metric VARCHAR, part VARCHAR,
+CREATE OR REPLACE TABLE customer_eligibility (solution_area VARCHAR, track VARCHAR, metric VARCHAR, part VARCHAR,
     set_key VARCHAR, partner_key INTEGER, tenant_key INTEGER, workload VARCHAR, figures VARCHAR, considered BOOLEAN,
     counted_now BOOLEAN, reason_now VARCHAR, counted_base BOOLEAN, reason_base VARCHAR,
     now_amount DOUBLE, base_amount DOUBLE, contribution DOUBLE)
@@ -18,7 +19,7 @@ SELECT solution_area, track, metric, family, part, option, set_key FROM metric_s
 ;
 -- Sovereign-cloud tenants reached through an association of an accepted type, with usage in the
 -- window in the family's usage table: listed, never counted.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH sov AS (
     SELECT DISTINCT a.partner_key, a.tenant_key, a.association_type
     FROM associations a JOIN tenants t ON t.tenant_key = a.tenant_key AND t.cloud <> 'public'

@@ -2,7 +2,7 @@
 -- tenants behind deployments, per association option (part = the option). Coverage and bands come
 -- from m365_pmask, mw_opt_pairs and m365_elig (metrics_m365_common.sql, metrics_modern_work.sql).
 -- Net customer adds: covered for a Modern Work workload and eligible (licence band) in S / S-12.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH t AS (
     SELECT m.solution_area, m.track, m.metric, m.band_key, m.set_key, c.partner_key, c.tenant_key, bit_or(c.mask) AS mask
     FROM mw_metric m
@@ -40,7 +40,7 @@ FROM x
 ;
 -- Usage growth per option: pairs of tenants eligible in S, covered by the option in S or S-12;
 -- now = active users in S when covered then, base = active users in the base month.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH x AS (
     SELECT c.solution_area, c.track, c.metric, c.option, c.set_key, c.partner_key, c.tenant_key, c.workload,
         has_bit(c.mask, 23) AS cov_s, in_growth_set(c.mask) AS cov_g,
@@ -72,7 +72,7 @@ FROM v
 ;
 -- Deployments per option: per tenant, active users and paid licences summed over the option's
 -- customer-success workloads covered in S, S-12 and the first covered month after S-12.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH t AS (
     SELECT solution_area, track, metric, option, set_key, band_key, active_share_min, partner_key, tenant_key, bit_or(mask) AS tmask
     FROM mw_opt_pairs WHERE metric = 'deployments'

@@ -11,7 +11,7 @@ WHERE m.band_key IS NOT NULL AND m.metric IN ('net_customer_adds', 'deployments'
 GROUP BY ALL
 ;
 -- Net customer adds, Azure part: TTM security ACR >= the minimum, current TTM and previous TTM.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 SELECT m.solution_area, m.track, m.metric, 'azure', t.set_key, t.partner_key, t.tenant_key, '',
     json_object('security_acr_ttm', round(t.ttm, 2), 'security_acr_prev_ttm', round(t.prev_ttm, 2), 'ttm_min_usd', m.ttm_min)::VARCHAR,
     true,
@@ -24,7 +24,7 @@ WHERE m.metric = 'net_customer_adds'
 ;
 -- Net customer adds, Microsoft 365 part: in the band and covered in at least one month of the TTM
 -- (now) or of the previous TTM (base).
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH e AS (
     SELECT x.solution_area, x.track, x.metric, x.partner_key, x.tenant_key,
         count(DISTINCT x.month) FILTER (WHERE x.month BETWEEN p.s11 AND p.s) AS months_now,
@@ -50,7 +50,7 @@ SELECT solution_area, track, metric, 'm365', set_key, partner_key, tenant_key, '
 FROM y
 ;
 -- Deployments, Azure part: TTM security ACR in the band, TTM ending S against TTM ending S-12.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH y AS (
     SELECT m.solution_area, m.track, m.metric, t.set_key, t.partner_key, t.tenant_key, t.ttm, t.prev_ttm,
         in_band(t.ttm, m.ttm_lo, m.ttm_lo_excl, m.ttm_hi, m.ttm_hi_excl) AS now_ok,
@@ -70,7 +70,7 @@ FROM y
 ;
 -- Deployments, Microsoft 365 part: in the band and covered in S (S-12), with active users >= the
 -- share of paid licences over the covered security workloads (sec_m365_share, metrics_security.sql).
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH y AS (
     SELECT t.*, m.active_share_min AS share, has_bit(t.mask, 23) AS cov_s, has_bit(t.mask, 11) AS cov_s12,
         en.tenant_key IS NOT NULL AS elig_s, eb.tenant_key IS NOT NULL AS elig_s12,
@@ -108,7 +108,7 @@ FROM z
 ;
 -- Usage growth, Azure component: tenants whose TTM security ACR is in the component's band and
 -- covered in S or S-12; now = security ACR in S when covered then, base = in the base month.
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH y AS (
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, t.set_key, t.partner_key, t.tenant_key, t.ttm,
         comp.ttm_lo, comp.ttm_hi, c.cov_s, c.cov_s12, x.sec_s, x.sec_base,
@@ -133,7 +133,7 @@ FROM z
 ;
 -- Usage growth, Microsoft 365 component: pairs (tenant, security workload) of tenants in the
 -- component's band in S, covered in S or S-12; protected users = least(active users, paid licences).
-INSERT INTO elig_customer_rows
+INSERT INTO customer_eligibility
 WITH x AS (
     SELECT comp.solution_area, comp.track, comp.metric, comp.component, comp.m365_set AS set_key,
         c.partner_key, c.tenant_key, c.workload,

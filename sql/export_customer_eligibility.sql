@@ -6,7 +6,11 @@ WITH mr AS (
     WHERE m.applicable
 )
 SELECT $month_label AS snapshot_month, $as_of::DATE AS as_of, p.partner_id, e.solution_area, e.track, e.metric, e.part, t.tenant_id,
-    e.workload, e.association_types, e.figures, e.considered,
+    e.workload,
+    array_to_string(list_sort(list_distinct(coalesce(ty.all_types, [])
+        || list_transform(list_filter(coalesce(ty.wl_types, []), x -> e.workload = '' OR x.w = e.workload), x -> x.t))), ',')
+        AS association_types,
+    e.figures, e.considered,
     e.counted_now, e.reason_now, rn.message AS reason_now_message,
     e.counted_base, e.reason_base, rb.message AS reason_base_message,
     e.now_amount, e.base_amount, e.contribution,
@@ -15,6 +19,7 @@ FROM customer_eligibility e
 JOIN partners p ON p.partner_key = e.partner_key
 JOIN tenants t ON t.tenant_key = e.tenant_key
 JOIN mr ON mr.solution_area = e.solution_area AND mr.track = e.track AND mr.metric = e.metric
+LEFT JOIN elig_types ty ON ty.set_key = e.set_key AND ty.partner_key = e.partner_key AND ty.tenant_key = e.tenant_key
 LEFT JOIN elig_reasons rn ON rn.code = e.reason_now
 LEFT JOIN elig_reasons rb ON rb.code = e.reason_base
 ORDER BY (e.partner_key::BIGINT << 16) | mr.rank, e.part, e.tenant_key, e.workload

@@ -144,7 +144,7 @@ FROM query_table(val) v CROSS JOIN ingest_window w LEFT JOIN tenants t ON t.tena
 -- Eligibility. Reason codes are written only through rc, so a test can find every code.
 CREATE OR REPLACE TEMP MACRO rc(code) AS code
 ;
--- The columns considered .. contribution of elig_customer_rows for a growth row (usage growth:
+-- The columns considered .. contribution of customer_eligibility for a growth row (usage growth:
 -- the row's usage now and at the growth base): in_g, the row is in the growth base set; cov_s, it
 -- is covered in S; not_now / not_base, the reason code when it does not count now / at the base;
 -- now and base, its usage in S and in the base month. It counts at the base when in the set, now
