@@ -1,6 +1,7 @@
 package stages
 
 import (
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -159,7 +160,8 @@ func checkGzip(src io.Reader, h hash.Hash) error {
 		return err
 	}
 	if _, err := io.Copy(io.Discard, zr); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+		var corrupt flate.CorruptInputError // a damaged deflate stream inside a valid header
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) || errors.As(err, &corrupt) {
 			return badInputError{fmt.Sprintf("is a truncated or corrupt gzip file (%v); nothing of it was read: copy the complete file again (gzip -t checks it)", err)}
 		}
 		return err
