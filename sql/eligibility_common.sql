@@ -2,8 +2,8 @@
 -- workload or service where the metric counts pairs or services, x the option or part where it
 -- scores them separately). Families insert into customer_eligibility; eligibility_finish collects
 -- the association types, which the export joins (the table is not copied to add a column: at
--- `large` it holds tens of millions of rows, and a second copy spilled to disk). Reason codes are written only through the macro rc (macros.sql), so a test
--- can find every code.
+-- `large` it holds tens of millions of rows, and a second copy spilled to disk). Reason codes are
+-- written only through the macro rc (macros.sql), so a test can find every code.
 -- considered: the row enters the metric's computation (an option's tenants, the growth base set,
 -- the tenants a count looks at); rows outside it are listed only to say why they do not count.
 -- now_amount / base_amount: what the row adds to the current and base side of the measure (1 or 0
