@@ -4,6 +4,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -13,8 +14,10 @@ import (
 )
 
 // BareScan reads every input column the metrics use, once, with one aggregate per table: the
-// floor a full run is measured against. It returns the rows read. Table folders without data
-// files are skipped.
+// floor a full run is measured against. Each file is read exactly as ingest reads it (its header
+// learned the same way, the same reader options: CSV as text, Parquet by position; see
+// stages.ReadSelect), without ingest's checks, hashing and value parsing. It returns the rows read.
+// Table folders without data files are skipped.
 func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 	var total int64
 	for _, t := range stages.InputTables() {
@@ -22,18 +25,17 @@ func BareScan(ctx context.Context, db *duck.DB, input string) (int64, error) {
 		if err != nil || len(files) == 0 {
 			continue
 		}
-		var cols, counts []string
+		var counts []string
 		for _, c := range t.Columns {
-			cols = append(cols, sqlfiles.QuoteIdent(c))
 			counts = append(counts, "count("+sqlfiles.QuoteIdent(c)+")")
 		}
 		var parts []string
 		for _, f := range files {
-			from := "read_parquet(" + duck.QuotePath(f) + ")"
-			if !strings.HasSuffix(strings.ToLower(f), ".parquet") {
-				from = "read_csv(" + duck.QuotePath(f) + ", header = true)"
+			part, err := stages.ReadSelect(ctx, db, t.Name, f)
+			if err != nil {
+				return 0, fmt.Errorf("bare scan %s: %w", t.Name, err)
 			}
-			parts = append(parts, "SELECT "+strings.Join(cols, ", ")+" FROM "+from)
+			parts = append(parts, part)
 		}
 		q := sqlfiles.Render("bench_bare_scan", map[string]string{
 			"files":  strings.Join(parts, " UNION ALL BY NAME "),

@@ -34,14 +34,19 @@ type Settings struct {
 	// Conns is the number of connections the database may hold at once (0 = 1): a run uses one
 	// connection, on which its temporary tables live; the generator writes from several (Conn).
 	Conns int
+	// Profile, when set, turns on DuckDB's profiler and receives the per-operator profile of every
+	// statement: at its end for Exec, for a query once its rows are closed (when the next statement
+	// starts, or at Close). The database then runs on one dedicated connection; Conn must not be used.
+	Profile func(Profile)
 }
 
 // DB is one DuckDB database, or one connection of it (Conn). Every statement goes through Exec,
 // ExecCount, Query or QueryRow.
 type DB struct {
-	sql  *sql.DB
-	conn *sql.Conn // set on a DB returned by Conn: statements run on this connection
-	log  *zap.Logger
+	sql     *sql.DB
+	conn    *sql.Conn // set on a DB returned by Conn: statements run on this connection
+	log     *zap.Logger
+	profile *profiler // set on a profiled database (Settings.Profile), which owns conn
 }
 
 // handle runs statements: the database (its one connection) or a dedicated connection.
@@ -96,9 +101,19 @@ func Open(ctx context.Context, path string, s Settings, log *zap.Logger) (*DB, e
 	db.SetMaxOpenConns(conns)
 	db.SetMaxIdleConns(conns)
 	d := &DB{sql: db, log: log}
+	if s.Profile != nil {
+		// The profiler's settings and its last profile belong to a connection: hold one.
+		c, err := db.Conn(ctx)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("duckdb connection: %w", err)
+		}
+		d.conn, d.profile = c, &profiler{sink: s.Profile}
+		boot = append(boot, "SET enable_profiling = 'no_output'")
+	}
 	for _, q := range boot {
 		if err := d.Exec(ctx, "duckdb settings", q); err != nil {
-			db.Close()
+			d.Close()
 			return nil, err
 		}
 	}
@@ -107,8 +122,13 @@ func Open(ctx context.Context, path string, s Settings, log *zap.Logger) (*DB, e
 
 // Close closes the database, or releases the connection of a DB returned by Conn.
 func (d *DB) Close() error {
+	d.flushProfile()
 	if d.conn != nil {
-		return d.conn.Close()
+		err := d.conn.Close()
+		if d.profile != nil { // a profiled database owns its connection and its pool
+			err = errors.Join(err, d.sql.Close())
+		}
+		return err
 	}
 	return d.sql.Close()
 }
@@ -184,6 +204,7 @@ func (d *DB) Exec(ctx context.Context, label, text string, args ...any) error {
 func (d *DB) ExecCount(ctx context.Context, label, text string, args ...any) (int64, error) {
 	start := time.Now()
 	var total int64
+	d.flushProfile()
 	for i, st := range Statements(text) {
 		sstart := time.Now()
 		a, err := bind(st, args)
@@ -193,6 +214,7 @@ func (d *DB) ExecCount(ctx context.Context, label, text string, args ...any) (in
 		res, err := d.handle().ExecContext(ctx, st, a...)
 		d.logStatement(fmt.Sprintf("%s#%d", label, i+1), st, sstart)
 		if err == nil {
+			d.record(fmt.Sprintf("%s#%d", label, i+1), st)
 			var n int64
 			n, err = res.RowsAffected()
 			total += n
@@ -221,8 +243,12 @@ func (d *DB) Query(ctx context.Context, label, query string, args ...any) (*sql.
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", label, err)
 	}
+	d.flushProfile()
 	rows, err := d.handle().QueryContext(ctx, query, a...)
 	d.logStatement(label, query, start)
+	if err == nil && d.profile != nil {
+		d.profile.pending = &pendingProfile{label, query} // complete once the caller closed the rows
+	}
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, &canceledError{label: label, ctx: ctx.Err(), cause: err}

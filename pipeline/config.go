@@ -3,6 +3,8 @@ package pipeline
 import (
 	"slices"
 	"time"
+
+	"github.com/capscore/capscore/duck"
 )
 
 // Config is everything one monthly run needs to know. The CLI, the scheduler and backfills fill it;
@@ -65,6 +67,9 @@ type Config struct {
 	// ingest keeps only that partner's rows, reads the overlay's files besides the input's, and the
 	// drift guard is off. Such a run is never published.
 	Slice *Slice
+	// Profile, when set, receives DuckDB's per-operator profile of every statement of the run
+	// (refresh bench --profile); see duck.Settings.Profile.
+	Profile func(duck.Profile)
 }
 
 // DefaultMaxDrift is the drift guard's default row-count limit: a 50% move.

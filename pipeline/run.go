@@ -268,7 +268,7 @@ func openEngine(ctx context.Context, p *rangePlan, log *zap.Logger) (*engine, er
 	if base.TempDir != "" {
 		RemoveDeadSpills(NewLayout(base.Out).TempRoot(), log)
 	}
-	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: spill.Dir()}, log)
+	db, err := duck.Open(ctx, "", duck.Settings{MemoryLimit: base.MemoryLimit, Threads: base.Threads, TempDir: spill.Dir(), Profile: base.Profile}, log)
 	if err != nil {
 		spill.Close()
 		return nil, err

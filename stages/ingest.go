@@ -309,12 +309,7 @@ func fileSelect(ctx context.Context, r *pipeline.Run, t tableSpec, p string, fid
 	if err != nil {
 		return f, "", fmt.Errorf("ingest %s: %w", t.name, err)
 	}
-	var h fileHeader
-	if f.parquet {
-		h, err = parquetHeader(ctx, r.DB, p)
-	} else {
-		h, err = csvHeader(ctx, r.DB, p)
-	}
+	h, err := readHeader(ctx, r.DB, f)
 	if err != nil {
 		if ctx.Err() != nil {
 			return f, "", ctx.Err()

@@ -213,6 +213,34 @@ func parquetHeader(ctx context.Context, db *duck.DB, path string) (fileHeader, e
 	return h, nil
 }
 
+// readHeader learns a file's header the way its format needs (csvHeader or parquetHeader).
+func readHeader(ctx context.Context, db *duck.DB, f dataFile) (fileHeader, error) {
+	if f.parquet {
+		return parquetHeader(ctx, db, f.path)
+	}
+	return csvHeader(ctx, db, f.path)
+}
+
+// ReadSelect returns the SELECT ingest reads one file of the named input table with: its header
+// learned the same way, the same reader and options (CSV as text under positional names, Parquet
+// by position), the contract's columns, the file's position (0) and row number. It does not check
+// or hash the file first, and no value is parsed: it is for tools that read the input folder
+// outside a run, such as the benchmark's bare scan.
+func ReadSelect(ctx context.Context, db *duck.DB, table, path string) (string, error) {
+	for _, t := range tables {
+		if t.name != table {
+			continue
+		}
+		f := dataFile{path: path, parquet: strings.HasSuffix(strings.ToLower(path), ".parquet")}
+		h, err := readHeader(ctx, db, f)
+		if err != nil {
+			return "", fmt.Errorf("file %s: %w", path, err)
+		}
+		return selectFile(t, f, 0, h)
+	}
+	return "", fmt.Errorf("no input table %q", table)
+}
+
 // selectFile returns the SELECT that presents one file as the contract's columns (absent optional
 // columns as NULL) with its position among the table's files and its 1-based data row number.
 func selectFile(t tableSpec, f dataFile, fidx int, h fileHeader) (string, error) {

@@ -29,6 +29,8 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	fs := c.newFlagSet("bench")
 	rf := c.runFlags(fs)
 	month := fs.String("month", "2026-10", "snapshot month S, `YYYY-MM`")
+	profile := fs.Bool("profile", false, "write DuckDB's per-operator profile of every statement of the run as JSON into --profile-dir and print the ten most expensive operators")
+	profileDir := fs.String("profile-dir", "bench-profile", "new or empty folder `DIR` for --profile's files, one per statement")
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -64,6 +66,13 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	bare := time.Since(start)
 	bareRSS, rssOK := bench.PeakRSS()
 
+	var prof *bench.Profiler
+	if *profile {
+		if prof, err = bench.NewProfiler(*profileDir); err != nil {
+			return usagef("--profile-dir: %v", err)
+		}
+		cfg.Profile = prof.Record
+	}
 	start = time.Now()
 	if _, err := pipeline.NewRunner(stages.All(), log).RunMonth(ctx, cfg); err != nil {
 		return err
@@ -87,7 +96,22 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "full / bare = %.2f\n", full.Seconds()/bare.Seconds())
 	printBreakdown(c.stdout, seen.All())
 	printEligibilityCost(c.stdout, seen.All(), full)
+	if prof != nil {
+		printTopOperators(c.stdout, prof, 10)
+		return prof.Err()
+	}
 	return nil
+}
+
+// printTopOperators prints the n operators of the run that took the most time, each with its
+// statement and the file of its profile, after the number of statements profiled and their folder.
+func printTopOperators(w io.Writer, prof *bench.Profiler, n int) {
+	fmt.Fprintf(w, "profile: %d statements in %s; the %d most expensive operators:\n", prof.Statements(), prof.Dir(), n)
+	fmt.Fprintf(w, "%4s %10s %12s  %-22s %-28s %s\n", "#", "time", "rows", "operator", "statement", "on")
+	for i, op := range prof.Top(n) {
+		fmt.Fprintf(w, "%4d %10s %12d  %-22s %-28s %s\n", i+1, time.Duration(op.Seconds*float64(time.Second)).Round(time.Millisecond),
+			op.Rows, op.Operator, op.Statement, op.Detail)
+	}
 }
 
 // printBreakdown prints the wall time of each stage and, per output file, its rows, bytes and

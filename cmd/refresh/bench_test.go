@@ -1,6 +1,10 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -65,4 +69,35 @@ func collapse(s string) string {
 		lines[i] = strings.Join(strings.Fields(l), " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// TestBenchProfile: `refresh bench --profile` on the demo writes one JSON profile per statement of
+// the run into --profile-dir, says how many, and lists ten operators ranked by time; a profile
+// folder that already holds files is a usage error before anything runs.
+func TestBenchProfile(t *testing.T) {
+	in := absPath(t, demoInput)
+	dir := filepath.Join(t.TempDir(), "profile")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"bench", "--input", in, "--out", filepath.Join(t.TempDir(), "out"),
+		"--month", "2026-10", "--threads", "1", "--profile", "--profile-dir", dir}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr: %s", code, stderr.String())
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	out := collapse(stdout.String())
+	head := fmt.Sprintf("profile: %d statements in %s; the 10 most expensive operators:", len(files), dir)
+	i := strings.Index(out, head)
+	if len(files) < 100 || i < 0 {
+		t.Fatalf("%d profile files; output lacks %q:\n%s", len(files), head, out)
+	}
+	ranked := strings.Split(strings.TrimSpace(out[i+len(head):]), "\n")
+	if len(ranked) != 11 || !strings.HasPrefix(ranked[1], "1 ") || !strings.HasPrefix(ranked[10], "10 ") {
+		t.Errorf("want a header and 10 ranked operators after %q, got:\n%s", head, strings.Join(ranked, "\n"))
+	}
+
+	code = Run(context.Background(), []string{"bench", "--input", in, "--out", filepath.Join(t.TempDir(), "out"),
+		"--profile", "--profile-dir", dir}, &stdout, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "is not empty") {
+		t.Errorf("second run into the same folder: exit %d, stderr %s", code, stderr.String())
+	}
 }
