@@ -220,6 +220,19 @@ func TestInputSafety_TruncatedGzip(t *testing.T) {
 	assertBadInput(t, out, err, p, "truncated or corrupt gzip", "copy the complete file again")
 }
 
+// TestInputSafety_CorruptDeflate: a .csv.gz whose gzip header is valid but whose deflate stream is
+// not (its first block has the reserved block type 11) fails as bad input with the whole message,
+// not as an internal error with the decompressor's words alone.
+func TestInputSafety_CorruptDeflate(t *testing.T) {
+	in := demoInput(t, "in")
+	p := filepath.Join(in, "azure_consumption", "part-2.csv.gz")
+	// gzip magic, deflate, no flags, mtime 0, xfl 0, OS unknown; then BFINAL=1, BTYPE=11.
+	writeFile(t, p, []byte{0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff, 0x07})
+	out, err := runDemoCopy(t, in)
+	assertBadInput(t, out, err, "ingest azure_consumption: bad input: file "+p+" is a truncated or corrupt gzip file "+
+		"(flate: corrupt input before offset 1); nothing of it was read: copy the complete file again (gzip -t checks it)")
+}
+
 // TestInputSafety_NotGzip: a file named .csv.gz that is plain text fails naming the file.
 func TestInputSafety_NotGzip(t *testing.T) {
 	in := demoInput(t, "in")
