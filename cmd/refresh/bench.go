@@ -74,7 +74,10 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 		cfg.Profile = prof.Record
 	}
 	start = time.Now()
-	if _, err := pipeline.NewRunner(stages.All(), log).RunMonth(ctx, cfg); err != nil {
+	gomem := bench.SampleGoMemory(250 * time.Millisecond)
+	_, err = pipeline.NewRunner(stages.All(), log).RunMonth(ctx, cfg)
+	goPeak := gomem.Stop()
+	if err != nil {
 		return err
 	}
 	full := time.Since(start)
@@ -94,6 +97,7 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "bare scan", bare.Round(time.Millisecond), float64(rows)/bare.Seconds(), mib(bareRSS, rssOK))
 	fmt.Fprintf(c.stdout, "%-10s %10s %14.0f %14s\n", "full run", full.Round(time.Millisecond), float64(rows)/full.Seconds(), mib(fullRSS, rssOK))
 	fmt.Fprintf(c.stdout, "full / bare = %.2f\n", full.Seconds()/bare.Seconds())
+	fmt.Fprintf(c.stdout, "Go runtime memory at its peak during the full run (sampled every 250 ms): %s\n", mib(goPeak, true))
 	printBreakdown(c.stdout, seen.All())
 	printEligibilityCost(c.stdout, seen.All(), full)
 	if prof != nil {

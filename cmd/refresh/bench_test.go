@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -71,9 +72,10 @@ func collapse(s string) string {
 	return strings.Join(lines, "\n")
 }
 
-// TestBenchProfile: `refresh bench --profile` on the demo writes one JSON profile per statement of
-// the run into --profile-dir, says how many, and lists ten operators ranked by time; a profile
-// folder that already holds files is a usage error before anything runs.
+// TestBenchProfile: `refresh bench --profile` on the demo prints the Go runtime's peak memory,
+// writes one JSON profile per statement of the run into --profile-dir, says how many, and lists ten
+// operators ranked by time; a profile folder that already holds files is a usage error before
+// anything runs.
 func TestBenchProfile(t *testing.T) {
 	in := absPath(t, demoInput)
 	dir := filepath.Join(t.TempDir(), "profile")
@@ -89,6 +91,9 @@ func TestBenchProfile(t *testing.T) {
 	i := strings.Index(out, head)
 	if len(files) < 100 || i < 0 {
 		t.Fatalf("%d profile files; output lacks %q:\n%s", len(files), head, out)
+	}
+	if !regexp.MustCompile(`Go runtime memory at its peak during the full run \(sampled every 250 ms\): [1-9][0-9]* MiB`).MatchString(out) {
+		t.Errorf("output lacks the Go runtime's peak:\n%s", out)
 	}
 	ranked := strings.Split(strings.TrimSpace(out[i+len(head):]), "\n")
 	if len(ranked) != 11 || !strings.HasPrefix(ranked[1], "1 ") || !strings.HasPrefix(ranked[10], "10 ") {
