@@ -30,6 +30,7 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	rf := c.runFlags(fs)
 	month := fs.String("month", "2026-10", "snapshot month S, `YYYY-MM`")
 	profile := fs.Bool("profile", false, "write DuckDB's per-operator profile of every statement of the run as JSON into --profile-dir and print the ten most expensive operators")
+	backfill := fs.Int("backfill", 0, "then also time a backfill of the `N` months ending at --month, in the same process and OUT, against the one month")
 	profileDir := fs.String("profile-dir", "bench-profile", "new or empty folder `DIR` for --profile's files, one per statement")
 	if err := c.parse(fs, args); err != nil {
 		return err
@@ -44,6 +45,9 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	cfg.SkipReadiness = true
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if *backfill < 0 || *backfill > 120 {
+		return usagef("--backfill %d: want a number of months from 1 to 120 (0: no backfill)", *backfill)
 	}
 	log := zap.NewNop() // quiet unless a log level is asked for: the timings are the output
 	if c.settings().From[config.LogLevel].Kind != "default" {
@@ -102,8 +106,43 @@ func (c *benchCommand) Run(ctx context.Context, args []string) error {
 	printEligibilityCost(c.stdout, seen.All(), full)
 	if prof != nil {
 		printTopOperators(c.stdout, prof, 10)
-		return prof.Err()
+		if err := prof.Err(); err != nil {
+			return err
+		}
 	}
+	if *backfill > 0 {
+		return c.benchBackfill(ctx, cfg, *backfill, full)
+	}
+	return nil
+}
+
+// benchBackfill times a backfill of the n months ending at cfg.Month into the same OUT (the month
+// just published is built again) and prints it against one month's wall time. The drift guard is
+// off: synthetic months are not a program's history. The peak RSS is the process's, both runs
+// included.
+func (c *benchCommand) benchBackfill(ctx context.Context, cfg pipeline.Config, n int, one time.Duration) error {
+	months := make([]pipeline.Month, n)
+	for i := range months {
+		months[i] = cfg.Month.Add(i - n + 1)
+	}
+	cfg.Kind = pipeline.KindBackfill
+	cfg.AcceptDrift = true
+	cfg.Profile = nil
+	fmt.Fprintf(c.stdout, "backfill of %d months, %s..%s:\n", n, months[0], months[n-1])
+	start := time.Now()
+	results, err := pipeline.NewRunner(stages.All(), zap.NewNop()).RunRange(ctx, cfg, months, false)
+	if err != nil {
+		return fmt.Errorf("backfill: %w", err)
+	}
+	for _, r := range results {
+		if r.Err != nil {
+			return fmt.Errorf("backfill: %s: %w", r.Month, r.Err)
+		}
+	}
+	wall := time.Since(start)
+	rss, ok := bench.PeakRSS()
+	fmt.Fprintf(c.stdout, "%-10s %10s %14s %14s\n", "step", "wall", "x one month", "peak RSS")
+	fmt.Fprintf(c.stdout, "%-10s %10s %14.2f %14s\n", "backfill", wall.Round(time.Millisecond), wall.Seconds()/one.Seconds(), mib(rss, ok))
 	return nil
 }
 

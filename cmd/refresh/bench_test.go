@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -104,5 +105,31 @@ func TestBenchProfile(t *testing.T) {
 		"--profile", "--profile-dir", dir}, &stdout, &stderr)
 	if code != exitUsage || !strings.Contains(stderr.String(), "is not empty") {
 		t.Errorf("second run into the same folder: exit %d, stderr %s", code, stderr.String())
+	}
+}
+
+// TestBenchBackfill: `refresh bench --backfill 2` times, after the one month, a backfill of the
+// two months ending at --month into the same OUT (both then published) and prints it against the
+// one month; a negative count is a usage error.
+func TestBenchBackfill(t *testing.T) {
+	in := absPath(t, demoInput)
+	out := filepath.Join(t.TempDir(), "out")
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), []string{"bench", "--input", in, "--out", out, "--month", "2026-10", "--threads", "1", "--backfill", "2"}, &stdout, &stderr)
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr: %s", code, stderr.String())
+	}
+	got := collapse(stdout.String())
+	if !regexp.MustCompile(`backfill of 2 months, 2026-09\.\.2026-10:\nstep wall x one month peak RSS\nbackfill [0-9.]+m?s [0-9]+\.[0-9]{2} [0-9]+ MiB`).MatchString(got) {
+		t.Errorf("output lacks the backfill lines:\n%s", got)
+	}
+	for _, m := range []string{"2026-09", "2026-10"} {
+		if _, err := os.Stat(filepath.Join(out, "metric_scores", "snapshot_month="+m)); err != nil {
+			t.Errorf("month %s not published by the backfill: %v", m, err)
+		}
+	}
+	code = Run(context.Background(), []string{"bench", "--input", in, "--out", out, "--backfill", "-1"}, &stdout, &stderr)
+	if code != exitUsage || !strings.Contains(stderr.String(), "--backfill -1: want a number of months from 1 to 120") {
+		t.Errorf("--backfill -1: exit %d, stderr %s", code, stderr.String())
 	}
 }

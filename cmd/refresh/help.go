@@ -33,9 +33,10 @@ var helps = map[string]commandHelp{
 	},
 	"bench": {
 		short:    "Time a bare input scan against a full run",
-		synopsis: "refresh bench --input DIR --out DIR [--month YYYY-MM] [--profile [--profile-dir DIR]] [flags]",
+		synopsis: "refresh bench --input DIR --out DIR [--month YYYY-MM] [--profile [--profile-dir DIR]] [--backfill N] [flags]",
 		summary: "Time a bare scan of the input and a full run of the month in one process: wall time, peak RSS, rows per second, each stage's time and what the eligibility tables cost;\n" +
-			"--profile keeps DuckDB's profile of every statement as JSON and prints the ten most expensive operators.",
+			"--profile keeps DuckDB's profile of every statement as JSON and prints the ten most expensive operators;\n" +
+			"--backfill N then times a backfill of the N months ending at --month against the one month.",
 		example: "refresh bench --input /tmp/small --out /tmp/bench-out --month 2026-10",
 	},
 	"schedule": {
