@@ -76,8 +76,10 @@ func Open(ctx context.Context, path string, s Settings, log *zap.Logger) (*DB, e
 		// Every output query ends in ORDER BY, which COPY keeps either way (an ordered plan is
 		// written in order); unordered inserts elsewhere are faster.
 		"SET preserve_insertion_order = false",
-		// Memory DuckDB freed goes back to the system sooner: its allocator keeps freed memory
-		// for reuse, which memory_limit does not count, up to 128 MiB a thread by default.
+		// Memory DuckDB freed goes back to the system sooner. Its allocator keeps freed memory for
+		// reuse, which memory_limit does not count, and by default flushes it only after a task
+		// whose peak allocation passed 128 MiB or a bulk free of 512 MiB (at large: peak RSS
+		// 4.8 -> 4.5 GiB, no slower).
 		"SET allocator_flush_threshold = '32MB'",
 		"SET allocator_bulk_deallocation_flush_threshold = '128MB'",
 		"SET allocator_background_threads = true",
