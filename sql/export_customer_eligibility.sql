@@ -1,6 +1,5 @@
 -- Sorted by partner, area, track and metric (one integer, as metric_scores), then part, tenant
--- (tenant_key follows tenant_id order) and workload. A row's association_types: the types that
--- reach its tenant for every workload and, for a row of one workload, those for that workload.
+-- (tenant_key follows tenant_id order) and workload.
 WITH mr AS (
     SELECT m.solution_area, m.track, m.metric, dense_rank() OVER (ORDER BY m.solution_area, m.track, m.metric) AS rank
     FROM rb_metric m JOIN rb_area a ON a.solution_area = m.solution_area
@@ -8,10 +7,9 @@ WITH mr AS (
 )
 SELECT $month_label AS snapshot_month, $as_of::DATE AS as_of, p.partner_id, e.solution_area, e.track, e.metric, e.part, t.tenant_id,
     e.workload,
-    CASE WHEN e.workload = '' THEN coalesce(ty.all_text, '')
-        ELSE array_to_string(list_sort(list_distinct(coalesce(ty.all_types, [])
-            || list_transform(list_filter(coalesce(ty.wl_types, []), x -> x.w = e.workload), x -> x.t))), ',')
-    END AS association_types,
+    array_to_string(list_sort(list_distinct(coalesce(ty.all_types, [])
+        || list_transform(list_filter(coalesce(ty.wl_types, []), x -> e.workload = '' OR x.w = e.workload), x -> x.t))), ',')
+        AS association_types,
     e.figures, e.considered,
     e.counted_now, e.reason_now, rn.message AS reason_now_message,
     e.counted_base, e.reason_base, rb.message AS reason_base_message,
