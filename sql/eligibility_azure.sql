@@ -9,8 +9,8 @@ SELECT solution_area, track, metric, acr_floor, set_key FROM metric_set WHERE fa
 INSERT INTO customer_eligibility
 WITH raw AS (
     SELECT tenant_key,
-        coalesce(sum(acr) FILTER (WHERE i = 23), 0) AS s, coalesce(sum(acr) FILTER (WHERE i = 22), 0) AS s1,
-        coalesce(sum(acr) FILTER (WHERE i = 11), 0) AS s12, coalesce(sum(acr) FILTER (WHERE i = 10), 0) AS s13
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 23), 0)::DOUBLE AS s, coalesce(sum(exact(acr)) FILTER (WHERE i = 22), 0)::DOUBLE AS s1,
+        coalesce(sum(exact(acr)) FILTER (WHERE i = 11), 0)::DOUBLE AS s12, coalesce(sum(exact(acr)) FILTER (WHERE i = 10), 0)::DOUBLE AS s13
     FROM az_tm WHERE i IN (10, 11, 22, 23) GROUP BY tenant_key
 ),
 x AS (
@@ -72,7 +72,9 @@ FROM x CROSS JOIN params p
 ;
 -- Deployments: one row per tenant x service with usage in S-11..S; a service counts once per
 -- partner when its attributed ACR over S-11..S, summed over tenants, is > 0 and it is not
--- excluded. The count is carried by the tenant with the most attributed ACR of the service.
+-- excluded. The count is carried by the tenant with the most attributed ACR of the service (the
+-- lowest tenant key among equals). The per-service sum and that tenant come from one grouping
+-- joined back to the rows (a window over the rows sorted them all, with every column).
 INSERT INTO customer_eligibility
 WITH r AS (
     SELECT c.set_key, c.partner_key, c.tenant_key, ts.service, c.mask_any, c.mask_all,
@@ -86,22 +88,26 @@ WITH r AS (
     FROM az_wl_rows w
     WHERE w.i >= 12 AND w.set_key IN (SELECT set_key FROM elig_az_metric WHERE metric = 'deployments')
 ),
-g AS (
-    SELECT set_key, partner_key, tenant_key, service, bit_or(mask_any) AS mask_any, bit_or(mask_all) AS mask_all, sum(acr_ttm) AS acr_ttm, sum(tenant_ttm) AS tenant_ttm
+g AS MATERIALIZED (
+    SELECT set_key, partner_key, tenant_key, service, bit_or(mask_any) AS mask_any, bit_or(mask_all) AS mask_all,
+        sum(exact(acr_ttm))::DOUBLE AS acr_ttm, sum(exact(tenant_ttm))::DOUBLE AS tenant_ttm
     FROM r GROUP BY ALL
 ),
-x AS (
-    SELECT m.solution_area, m.track, m.metric, g.*, coalesce(s.excluded_from_deployments, false) AS excluded,
-        sum(g.acr_ttm) OVER w AS service_ttm,
-        row_number() OVER (w ORDER BY g.acr_ttm DESC, g.tenant_key) AS rn
-    FROM elig_az_metric m
-    JOIN g ON g.set_key = m.set_key
-    LEFT JOIN rb_service s ON s.name = g.service
-    WHERE m.metric = 'deployments'
-    WINDOW w AS (PARTITION BY m.solution_area, m.track, g.partner_key, g.service)
+-- One deployments metric per set, so within a (set, partner, service) each tenant has one row.
+sv AS (
+    SELECT set_key, partner_key, service, sum(exact(acr_ttm))::DOUBLE AS service_ttm,
+        arg_max(tenant_key, struct_pack(a := acr_ttm, t := -tenant_key)) AS top_tenant
+    FROM g GROUP BY ALL
 ),
 y AS (
-    SELECT *, NOT excluded AND service_ttm > 0 AND rn = 1 AS ok FROM x
+    SELECT m.solution_area, m.track, m.metric, g.*, sv.service_ttm,
+        coalesce(s.excluded_from_deployments, false) AS excluded,
+        NOT coalesce(s.excluded_from_deployments, false) AND sv.service_ttm > 0 AND g.tenant_key = sv.top_tenant AS ok
+    FROM elig_az_metric m
+    JOIN g ON g.set_key = m.set_key
+    JOIN sv ON sv.set_key = g.set_key AND sv.partner_key = g.partner_key AND sv.service = g.service
+    LEFT JOIN rb_service s ON s.name = g.service
+    WHERE m.metric = 'deployments'
 )
 SELECT solution_area, track, metric, '', set_key, partner_key, tenant_key, service,
     json_object('acr_ttm', round(acr_ttm, 2), 'tenant_acr_ttm', round(tenant_ttm, 2),

@@ -9,7 +9,8 @@ WHERE family = 'business_applications' AND category <> 'skilling'
 -- Usage of S and S-12 per pair, side by side.
 CREATE OR REPLACE TEMP TABLE elig_ba_usage AS
 SELECT u.tenant_key, u.workload,
-    sum(u.revenue_usd) FILTER (WHERE u.month = p.s) AS rev_s, sum(u.revenue_usd) FILTER (WHERE u.month = p.s12) AS rev_s12,
+    (sum(exact(u.revenue_usd)) FILTER (WHERE u.month = p.s))::DOUBLE AS rev_s,
+    (sum(exact(u.revenue_usd)) FILTER (WHERE u.month = p.s12))::DOUBLE AS rev_s12,
     sum(u.active_users) FILTER (WHERE u.month = p.s) AS users_s, sum(u.active_users) FILTER (WHERE u.month = p.s12) AS users_s12
 FROM bizapps_usage u CROSS JOIN params p
 WHERE u.month IN (p.s, p.s12)
