@@ -28,13 +28,20 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite docs/reason-codes.md f
 // runDemoMonth runs the demo month through the given stages and returns the output root.
 func runDemoMonth(t *testing.T, st []pipeline.Stage) (string, error) {
 	t.Helper()
+	return runMonthOn(t, filepath.Join("..", "fixtures", "demo"), st)
+}
+
+// runMonthOn runs the demo month on the input folder in through the given stages and returns the
+// output root.
+func runMonthOn(t *testing.T, in string, st []pipeline.Stage) (string, error) {
+	t.Helper()
 	m, _ := pipeline.ParseMonth(snapshotMonth)
 	asOf, _ := time.Parse("2006-01-02", asOfDate)
 	out := filepath.Join(t.TempDir(), "out")
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	_, err := pipeline.NewRunner(st, zap.NewNop()).RunMonth(ctx, pipeline.Config{
-		Month: m, AsOf: asOf, Input: filepath.Join("..", "fixtures", "demo"), Out: out, Threads: 2})
+		Month: m, AsOf: asOf, Input: in, Out: out, Threads: 2})
 	return out, err
 }
 
@@ -198,6 +205,48 @@ func TestEligibilityDemo(t *testing.T) {
 	}
 	if unsorted != 0 {
 		t.Errorf("customer_eligibility: %d rows out of partner_id order", unsorted)
+	}
+}
+
+// TestDeploymentsTieGoesToLowestTenant gives T01A the Synapse usage T01B has (1,500 in S-1 and
+// 1,200 in S: 2,700 attributed over S-11..S each, both covered all year), so two tenants of P01 tie
+// for the service. The service counts once (the metric value stays 1 for it: the run's blocking
+// reconciliation passes), carried by the lower tenant key, T01A (keys follow tenant_id order);
+// T01B's row says the service is counted on another tenant, and both rows show the service's
+// total, 2,700 + 2,700 = 5,400.
+func TestDeploymentsTieGoesToLowestTenant(t *testing.T) {
+	in, add := demoCopy(t)
+	add("azure_consumption/part-1.csv", "T01A,2026-09,Azure Synapse Analytics,Enterprise Agreement,1500")
+	add("azure_consumption/part-1.csv", "T01A,2026-10,Azure Synapse Analytics,Enterprise Agreement,1200")
+	out, err := runMonthOn(t, in, stages.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDuck(t)
+	for _, c := range []struct {
+		tenant     string
+		counted    bool
+		reason     string
+		contribute float64
+	}{
+		{"T01A", true, "", 1},
+		{"T01B", false, "service_counted_on_other_tenant", 0},
+	} {
+		r := readCustomer(t, db, out, "P01", "data_ai", "enterprise", "deployments", "", c.tenant, "Azure Synapse Analytics")
+		if r.countedNow != valid(c.counted) || r.reasonNow != c.reason || r.contribution != c.contribute {
+			t.Errorf("%s: counted %v reason %q contribution %v, want %v %q %v", c.tenant, r.countedNow, r.reasonNow, r.contribution,
+				c.counted, c.reason, c.contribute)
+		}
+		var acr, total float64
+		if err := db.QueryRow(`SELECT json_extract(figures, '$.acr_ttm')::DOUBLE, json_extract(figures, '$.service_acr_ttm')::DOUBLE
+			FROM read_parquet(?) WHERE partner_id = 'P01' AND solution_area = 'data_ai' AND track = 'enterprise'
+				AND metric = 'deployments' AND tenant_id = ? AND workload = 'Azure Synapse Analytics'`,
+			snapshotFile(out, "customer_eligibility"), c.tenant).Scan(&acr, &total); err != nil {
+			t.Fatal(err)
+		}
+		if acr != 2700 || total != 5400 {
+			t.Errorf("%s: acr_ttm %v, service_acr_ttm %v, want 2700 and 5400", c.tenant, acr, total)
+		}
 	}
 }
 
