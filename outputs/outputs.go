@@ -179,10 +179,13 @@ func eligibilityTables() []Table {
 			Name: CustomerEligibility,
 			RowPer: "partner x solution area x track x customer metric x part x tenant (x workload where the metric " +
 				"counts pairs or services): every tenant the metric looks at, counted or not",
-			Key:          []string{"partner_id", "solution_area", "track", "metric", "part", "tenant_id", "workload"},
-			SortBy:       []string{"partner_id", "solution_area", "track", "metric", "part", "tenant_id", "workload"},
-			SortNote:     "partner_id first; areas and metrics in rubric order, then part, tenant and workload.",
-			Notes:        []string{"Reason codes and their messages are listed in [reason-codes.md](reason-codes.md)."},
+			Key:      []string{"partner_id", "solution_area", "track", "metric", "part", "tenant_id", "workload"},
+			SortBy:   []string{"partner_id", "solution_area", "track", "metric", "part", "tenant_id", "workload"},
+			SortNote: "partner_id first; areas and metrics in rubric order, then part, tenant and workload.",
+			Notes: []string{"Reason codes and their messages are listed in [reason-codes.md](reason-codes.md).",
+				"Azure deployments count a service once per partner: the row of the tenant with the most attributed ACR " +
+					"of the service over S-11..S (the first `tenant_id` among equal amounts, the amounts summed exactly) " +
+					"carries the 1; the service's other tenants say `service_counted_on_other_tenant`."},
 			RowGroupSize: eligibilityRowGroupSize,
 			Columns: []Column{
 				v(colSnapshotMonth), v(colAsOf), v(colPartnerID), v(colArea), v(colTrack),
