@@ -143,6 +143,53 @@ func (c *benchCommand) benchBackfill(ctx context.Context, cfg pipeline.Config, n
 	rss, ok := bench.PeakRSS()
 	fmt.Fprintf(c.stdout, "%-10s %10s %14s %14s\n", "step", "wall", "x one month", "peak RSS")
 	fmt.Fprintf(c.stdout, "%-10s %10s %14.2f %14s\n", "backfill", wall.Round(time.Millisecond), wall.Seconds()/one.Seconds(), mib(rss, ok))
+	return printBackfillStages(c.stdout, pipeline.NewLayout(cfg.Out), months, wall)
+}
+
+// printBackfillStages prints where a backfill's wall time went, per stage, from the stage times
+// its months' manifests record: a stage the range shares (rubric, ingest) ran once and is counted
+// once, every other stage is summed over the months; each with its time per month and its share
+// of the wall time. The rest of the wall time (publication and the bookkeeping between months) is
+// the last line.
+func printBackfillStages(w io.Writer, layout pipeline.Layout, months []pipeline.Month, wall time.Duration) error {
+	shared := map[string]bool{}
+	var order []string
+	for _, st := range stages.All() {
+		if s, ok := st.(pipeline.SharedStage); ok && s.SharedAcrossMonths() {
+			shared[st.Name()] = true
+		}
+		order = append(order, st.Name())
+	}
+	took := map[string]float64{}
+	for i, m := range months {
+		man, err := layout.ReadManifest(m)
+		if err != nil {
+			return fmt.Errorf("backfill stage times: %w", err)
+		}
+		for _, st := range man.Stages {
+			if shared[st.Name] && i > 0 {
+				continue // listed with every month, run once for the range
+			}
+			took[st.Name] += st.DurationSeconds
+		}
+	}
+	sec := func(s float64) time.Duration { return time.Duration(s * float64(time.Second)).Round(time.Millisecond) }
+	fmt.Fprintf(w, "%-30s %10s %12s %8s\n", "backfill stage", "wall", "per month", "share")
+	var sum float64
+	for _, name := range order {
+		d, ok := took[name]
+		if !ok {
+			continue
+		}
+		sum += d
+		per := "once"
+		if !shared[name] {
+			per = sec(d / float64(len(months))).String()
+		}
+		fmt.Fprintf(w, "%-30s %10s %12s %7.1f%%\n", name, sec(d), per, 100*d/wall.Seconds())
+	}
+	rest := wall.Seconds() - sum
+	fmt.Fprintf(w, "%-30s %10s %12s %7.1f%%\n", "publication and the rest", sec(rest), sec(rest/float64(len(months))), 100*rest/wall.Seconds())
 	return nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
+
+	"github.com/capscore/capscore/pipeline"
 )
 
 // TestBenchEligibilityCost: from a run's "stage done" and "file written" lines, bench prints the
@@ -120,7 +123,7 @@ func TestBenchBackfill(t *testing.T) {
 		t.Fatalf("exit %d; stderr: %s", code, stderr.String())
 	}
 	got := collapse(stdout.String())
-	if !regexp.MustCompile(`backfill of 2 months, 2026-09\.\.2026-10:\nstep wall x one month peak RSS\nbackfill [0-9.]+m?s [0-9]+\.[0-9]{2} [0-9]+ MiB`).MatchString(got) {
+	if !regexp.MustCompile(`backfill of 2 months, 2026-09\.\.2026-10:\nstep wall x one month peak RSS\nbackfill [0-9.]+m?s [0-9]+\.[0-9]{2} [0-9]+ MiB\nbackfill stage wall per month share\nrubric [0-9.]+m?s once [0-9.]+%\ningest [0-9.]+m?s once [0-9.]+%\n(.*\n)*metrics [0-9.]+m?s [0-9.]+m?s [0-9.]+%\n(.*\n)*publication and the rest `).MatchString(got) {
 		t.Errorf("output lacks the backfill lines:\n%s", got)
 	}
 	for _, m := range []string{"2026-09", "2026-10"} {
@@ -131,5 +134,43 @@ func TestBenchBackfill(t *testing.T) {
 	code = Run(context.Background(), []string{"bench", "--input", in, "--out", out, "--backfill", "-1"}, &stdout, &stderr)
 	if code != exitUsage || !strings.Contains(stderr.String(), "--backfill -1: want a number of months from 1 to 120") {
 		t.Errorf("--backfill -1: exit %d, stderr %s", code, stderr.String())
+	}
+}
+
+// TestBackfillStages: the backfill's per-stage lines come from its months' manifests: a stage the
+// range shares (ingest) counted once, though each manifest lists it; any other stage summed over
+// the months (metrics 2 s + 4 s = 6 s, 3 s a month), each as a share of the wall time (10 s);
+// the rest of the wall time is publication (10 - 1.5 - 6 = 2.5 s, 1.25 s a month).
+func TestBackfillStages(t *testing.T) {
+	layout := pipeline.NewLayout(t.TempDir())
+	months := []pipeline.Month{mustMonth(t, "2026-09"), mustMonth(t, "2026-10")}
+	for i, metrics := range []float64{2, 4} {
+		man := pipeline.Manifest{Stages: []pipeline.StageTiming{{Name: "ingest", DurationSeconds: 1.5}, {Name: "metrics", DurationSeconds: metrics}}}
+		b, err := json.Marshal(man)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := layout.ManifestPath(months[i])
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if err := printBackfillStages(&out, layout, months, 10*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	want := "backfill stage wall per month share\n" +
+		"ingest 1.5s once 15.0%\n" +
+		"metrics 6s 3s 60.0%\n" +
+		"publication and the rest 2.5s 1.25s 25.0%\n"
+	if got := collapse(out.String()); got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if err := printBackfillStages(&out, layout, []pipeline.Month{mustMonth(t, "2026-08")}, time.Second); err == nil ||
+		!strings.Contains(err.Error(), "backfill stage times: read manifest") {
+		t.Errorf("a month without a manifest: %v", err)
 	}
 }
