@@ -99,15 +99,17 @@ sv AS (
         arg_max(tenant_key, struct_pack(a := acr_ttm, t := -tenant_key)) AS top_tenant
     FROM g GROUP BY ALL
 ),
-y AS (
-    SELECT m.solution_area, m.track, m.metric, g.*, sv.service_ttm,
-        coalesce(s.excluded_from_deployments, false) AS excluded,
-        NOT coalesce(s.excluded_from_deployments, false) AND sv.service_ttm > 0 AND g.tenant_key = sv.top_tenant AS ok
+x AS (
+    SELECT m.solution_area, m.track, m.metric, g.*, sv.service_ttm, sv.top_tenant,
+        coalesce(s.excluded_from_deployments, false) AS excluded
     FROM elig_az_metric m
     JOIN g ON g.set_key = m.set_key
     JOIN sv ON sv.set_key = g.set_key AND sv.partner_key = g.partner_key AND sv.service = g.service
     LEFT JOIN rb_service s ON s.name = g.service
     WHERE m.metric = 'deployments'
+),
+y AS (
+    SELECT *, NOT excluded AND service_ttm > 0 AND tenant_key = top_tenant AS ok FROM x
 )
 SELECT solution_area, track, metric, '', set_key, partner_key, tenant_key, service,
     json_object('acr_ttm', round(acr_ttm, 2), 'tenant_acr_ttm', round(tenant_ttm, 2),
