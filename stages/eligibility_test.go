@@ -113,6 +113,14 @@ func TestEligibilityDemo(t *testing.T) {
 		// which Dynamics 365 customer success does not accept; MCV 30 x 200 = 6,000 is left out.
 		{"T04C CS PAL only", "P04", "business_applications", "enterprise", "usage_growth", "", "T04C", "Customer Service",
 			valid(false), valid(false), "association_type_not_eligible", "association_type_not_eligible", 0, 0, 0, "PAL"},
+		// P04 usage growth: T04C Sales is reached through CPOR for Sales and PAL for every workload,
+		// so the row lists both; MCV 20 x 200 = 4,000 in S, no Sales in S-12.
+		{"T04C Sales CPOR for Sales and PAL", "P04", "business_applications", "enterprise", "usage_growth", "", "T04C", "Sales",
+			valid(true), valid(true), "", "", 4000, 0, 4000, "CPOR,PAL"},
+		// P04 net customer adds accept CPOR but not PAL: T04C Sales (revenue 1,800 >= 1,500) is
+		// reached through its Sales-only CPOR alone.
+		{"T04C Sales CPOR only for net adds", "P04", "business_applications", "enterprise", "net_customer_adds", "", "T04C", "Sales",
+			valid(true), valid(false), "", "below_floor", 1, 0, 1, "CPOR"},
 		// P04 deployments (MCV floor 10,000): Field Service 35 x 200 = 7,000 in S, 6,000 in S-12.
 		{"Field Service below MCV floor", "P04", "business_applications", "enterprise", "deployments", "", "T04A", "Field Service",
 			valid(false), valid(false), "below_floor", "below_floor", 0, 0, 0, "CSP_T1"},
