@@ -7,9 +7,7 @@ WITH mr AS (
 )
 SELECT $month_label AS snapshot_month, $as_of::DATE AS as_of, p.partner_id, e.solution_area, e.track, e.metric, e.part, t.tenant_id,
     e.workload,
-    array_to_string(list_sort(list_distinct(coalesce(ty.all_types, [])
-        || list_transform(list_filter(coalesce(ty.wl_types, []), x -> e.workload = '' OR x.w = e.workload), x -> x.t))), ',')
-        AS association_types,
+    coalesce(tn.types, '') AS association_types,
     e.figures, e.considered,
     e.counted_now, e.reason_now, rn.message AS reason_now_message,
     e.counted_base, e.reason_base, rb.message AS reason_base_message,
@@ -19,7 +17,13 @@ FROM customer_eligibility e
 JOIN partners p ON p.partner_key = e.partner_key
 JOIN tenants t ON t.tenant_key = e.tenant_key
 JOIN mr ON mr.solution_area = e.solution_area AND mr.track = e.track AND mr.metric = e.metric
-LEFT JOIN elig_types ty ON ty.set_key = e.set_key AND ty.partner_key = e.partner_key AND ty.tenant_key = e.tenant_key
+-- The row's association types (eligibility_finish): its tenant's types for every workload, and for
+-- its workload (a row without one: for any workload), that its set accepts.
+LEFT JOIN elig_types ty ON ty.partner_key = e.partner_key AND ty.tenant_key = e.tenant_key
+LEFT JOIN elig_types_wl tw ON tw.partner_key = e.partner_key AND tw.tenant_key = e.tenant_key AND tw.workload = e.workload
+LEFT JOIN elig_set_mask sm ON sm.set_key = e.set_key
+LEFT JOIN elig_type_names tn ON tn.mask = (coalesce(ty.all_mask, 0)
+    | CASE WHEN e.workload = '' THEN coalesce(ty.wl_mask, 0) ELSE coalesce(tw.mask, 0) END) & coalesce(sm.mask, 0)
 LEFT JOIN elig_reasons rn ON rn.code = e.reason_now
 LEFT JOIN elig_reasons rb ON rb.code = e.reason_base
 ORDER BY (e.partner_key::BIGINT << 16) | mr.rank, e.part, e.tenant_key, e.workload

@@ -358,3 +358,29 @@ func TestReasonsDocumented(t *testing.T) {
 		t.Fatalf("%s is not what stages.Reasons generates; run go test ./stages -run TestReasonsDocumented -args -update-docs", path)
 	}
 }
+
+// A row lists the association types that reach its tenant for every workload and for its own
+// workload; a row without a workload (Azure net customer adds, usage growth) lists those for any
+// workload; only the types its metric accepts. P01's T01C (PAL for every workload, 1,200 of
+// Storage in S-1) is given DPOR for Storage, CSP_T1 for Azure Synapse Analytics and CPOR for
+// Virtual Machines (Azure metrics accept CSP_T1, CSP_T2, DPOR and PAL, not CPOR).
+func TestAssociationTypesByWorkload(t *testing.T) {
+	in, add := demoCopy(t)
+	add("associations/associations.csv", "P01,T01C,DPOR,Storage,2024-01-01,")
+	add("associations/associations.csv", "P01,T01C,CSP_T1,Azure Synapse Analytics,2024-01-01,")
+	add("associations/associations.csv", "P01,T01C,CPOR,Virtual Machines,2024-01-01,")
+	out, err := runMonthOn(t, in, stages.All())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := openDuck(t)
+	for _, c := range []struct{ metric, workload, want string }{
+		{"net_customer_adds", "", "CSP_T1,DPOR,PAL"}, // PAL + every workload's DPOR and CSP_T1; CPOR not accepted
+		{"usage_growth", "", "CSP_T1,DPOR,PAL"},
+		{"deployments", "Storage", "DPOR,PAL"}, // PAL + Storage's DPOR
+	} {
+		if r := readCustomer(t, db, out, "P01", "data_ai", "enterprise", c.metric, "", "T01C", c.workload); r.types != c.want {
+			t.Errorf("%s %q: association_types %q, want %q", c.metric, c.workload, r.types, c.want)
+		}
+	}
+}
