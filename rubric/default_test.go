@@ -1,6 +1,7 @@
 package rubric
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -72,6 +73,8 @@ func TestValidateRejects(t *testing.T) {
 			`solution_areas.data_ai.tracks.enterprise.metrics.deployments.rule: unknown rule "stepwise"`},
 		{"unknown area", "  security:\n    name: Security", "  securty:\n    name: Security",
 			"solution_areas.security: missing"},
+		{"65 association types", "association_types: [CSP_T1, CSP_T2, DPOR, PAL, CPOR]", "association_types: [CSP_T1, CSP_T2, DPOR, PAL, CPOR" + manyTypes(60) + "]",
+			"association_types: 65 types, at most 64"},
 		{"bad fraction", "points_per_person: 40/6", "points_per_person: 40/0", `"40/0" is not a number or fraction`},
 	}
 	for _, tc := range tests {
@@ -87,5 +90,22 @@ func TestValidateRejects(t *testing.T) {
 				t.Errorf("error does not name the file: %v", err)
 			}
 		})
+	}
+}
+
+// manyTypes is ", T1, T2, ..., Tn": n more association types for a rubric's list.
+func manyTypes(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, ", T%d", i)
+	}
+	return b.String()
+}
+
+// A rubric may list 64 association types; TestValidateRejects refuses 65.
+func TestSixtyFourAssociationTypes(t *testing.T) {
+	if err := mutate(t, "association_types: [CSP_T1, CSP_T2, DPOR, PAL, CPOR]",
+		"association_types: [CSP_T1, CSP_T2, DPOR, PAL, CPOR"+manyTypes(MaxAssociationTypes-5)+"]"); err != nil {
+		t.Fatal(err)
 	}
 }

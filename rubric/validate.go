@@ -23,6 +23,10 @@ var (
 	m365Sets    = []string{"modern_work", "modern_work_customer_success", "security"}
 )
 
+// MaxAssociationTypes is how many association types a rubric may list: the eligibility tables
+// hold the types that reach a tenant as one bit each of a 64-bit mask.
+const MaxAssociationTypes = 64
+
 // Validate checks the rubric: every area and track present and summing to the area maximum,
 // known ids only, references to catalogues and association types resolving, and rule parameters
 // complete. Each problem names its key path; all problems are reported together.
@@ -45,6 +49,10 @@ func (r *Rubric) Validate() error {
 	}
 	if len(r.Association) == 0 {
 		bad("association_types", "missing")
+	}
+	// The eligibility tables hold the types that reach a tenant as one bit each (sql/eligibility_finish.sql).
+	if n := len(r.Association); n > MaxAssociationTypes {
+		bad("association_types", "%d types, at most %d", n, MaxAssociationTypes)
 	}
 	certs := map[string]bool{}
 	for i, c := range r.Catalogues.Certifications {
