@@ -157,6 +157,9 @@ func checkGzip(src io.Reader, h hash.Hash) error {
 		if errors.Is(err, io.EOF) || errors.Is(err, gzip.ErrHeader) {
 			return badInputError{"is not a gzip file (its name ends in .gz); compress it with gzip or drop the .gz suffix"}
 		}
+		if errors.Is(err, io.ErrUnexpectedEOF) { // fewer bytes than a gzip header holds
+			return badInputError{"ends inside the 10-byte gzip header: it is a truncated gzip file or not one; copy the complete file again, or drop the .gz suffix if it is not compressed"}
+		}
 		return err
 	}
 	if _, err := io.Copy(io.Discard, zr); err != nil {

@@ -233,6 +233,28 @@ func TestInputSafety_CorruptDeflate(t *testing.T) {
 		"(flate: corrupt input before offset 1); nothing of it was read: copy the complete file again (gzip -t checks it)")
 }
 
+// TestInputSafety_ShortGzip: a .csv.gz that ends inside the 10-byte gzip header (a gzip cut after
+// 5 bytes; one byte of text) fails as bad input with the whole message, not as an internal error
+// saying "unexpected EOF" (found by FuzzIngest).
+func TestInputSafety_ShortGzip(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		data []byte
+	}{
+		{"gzip cut in its header", []byte{0x1f, 0x8b, 0x08, 0x00, 0x00}},
+		{"one byte of text", []byte("0")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := demoInput(t, "in")
+			p := filepath.Join(in, "azure_consumption", "part-2.csv.gz")
+			writeFile(t, p, tc.data)
+			out, err := runDemoCopy(t, in)
+			assertBadInput(t, out, err, "ingest azure_consumption: bad input: file "+p+" ends inside the 10-byte gzip header: "+
+				"it is a truncated gzip file or not one; copy the complete file again, or drop the .gz suffix if it is not compressed")
+		})
+	}
+}
+
 // TestInputSafety_NotGzip: a file named .csv.gz that is plain text fails naming the file.
 func TestInputSafety_NotGzip(t *testing.T) {
 	in := demoInput(t, "in")
