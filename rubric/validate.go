@@ -50,7 +50,6 @@ func (r *Rubric) Validate() error {
 	if len(r.Association) == 0 {
 		bad("association_types", "missing")
 	}
-	// The eligibility tables hold the types that reach a tenant as one bit each (sql/eligibility_finish.sql).
 	if n := len(r.Association); n > MaxAssociationTypes {
 		bad("association_types", "%d types, at most %d", n, MaxAssociationTypes)
 	}
