@@ -71,7 +71,8 @@ func (Eligibility) Run(ctx context.Context, r *pipeline.Run) error {
 	return nil
 }
 
-// loadReasons writes Reasons into the table elig_reasons that the export joins for messages.
+// loadReasons writes Reasons into the table elig_reasons: the unknown-reason check reads it and the
+// skilling_eligibility export joins it for messages (customer_eligibility maps them from Reasons).
 func loadReasons(ctx context.Context, r *pipeline.Run) error {
 	if err := r.DB.Exec(ctx, "elig_reasons", "CREATE OR REPLACE TABLE elig_reasons (code VARCHAR, message VARCHAR)"); err != nil {
 		return err

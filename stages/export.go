@@ -35,6 +35,11 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 	meta := footerMetadata(r)
 	layout := pipeline.NewLayout(r.Config.Out)
 	var total int64
+	reasonCodes := make([]string, len(Reasons))
+	reasonMessages := make([]string, len(Reasons))
+	for i, x := range Reasons {
+		reasonCodes[i], reasonMessages[i] = x.Code, x.Message
+	}
 	for _, t := range outputs.All() {
 		fstart := time.Now()
 		name := t.Name
@@ -68,6 +73,9 @@ func (Export) Run(ctx context.Context, r *pipeline.Run) error {
 			"rubric_sha256":  m[outputs.KeyRubricSHA256],
 			"schema_version": m[outputs.KeySchemaVersion],
 			"code_version":   m[outputs.KeyCodeVersion],
+			// The reason messages, as two lists that customer_eligibility's export maps codes through.
+			"reason_codes":    reasonCodes,
+			"reason_messages": reasonMessages,
 		}
 		out, err := copyStats(ctx, r, "export_"+t.Name, q, params)
 		if err != nil {
